@@ -1,0 +1,76 @@
+"""A text-message information line about trafficking of migrants and refugees in Montana.
+
+create_app() builds the Flask app that Twilio calls: configuration from the environment (or a dict, for
+tests), content loaded and checked once, the store opened, the webhook blueprint registered.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from . import content as content_module
+from .line import Line, Settings
+from .store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_HASH_SECRET = "development-only-not-secret"
+log = logging.getLogger("sms")
+
+# Each setting: environment variable -> (config key, type, default).
+ENVIRONMENT = {
+    "TWILIO_AUTH_TOKEN": ("TWILIO_AUTH_TOKEN", str, None),
+    "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str, None),
+    "SMS_ALLOW_UNSIGNED": ("SMS_ALLOW_UNSIGNED", bool, False),
+    "SMS_HASH_SECRET": ("SMS_HASH_SECRET", str, None),
+    "SMS_STORE_URL": ("SMS_STORE_URL", str, None),
+    "SMS_CONTENT_DIR": ("SMS_CONTENT_DIR", str, str(ROOT)),
+    "SMS_SESSION_MINUTES": ("SMS_SESSION_MINUTES", float, 30.0),
+    "SMS_SEGMENT_BUDGET": ("SMS_SEGMENT_BUDGET", int, 3),
+    "SMS_KEEP_DAYS": ("SMS_KEEP_DAYS", float, 30.0),
+}
+
+
+def _parse(kind, raw: str):
+    if kind is bool:
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    return kind(raw)
+
+
+def settings_from_environment(environ=os.environ) -> dict:
+    """Every setting of ENVIRONMENT, from environ where set, else its default."""
+    out = {}
+    for name, (key, kind, default) in ENVIRONMENT.items():
+        raw = environ.get(name)
+        out[key] = _parse(kind, raw) if raw not in (None, "") else default
+    return out
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The line's Flask app. config overrides the environment (tests pass TESTING, paths, tokens)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(settings_from_environment())
+    app.config.update(config or {})
+    relaxed = app.debug or app.testing
+    secret = app.config["SMS_HASH_SECRET"]
+    if not secret:
+        if not relaxed:
+            raise RuntimeError("SMS_HASH_SECRET is not set: set it to a long random string (see README)")
+        secret = DEV_HASH_SECRET
+    if not app.config["TWILIO_AUTH_TOKEN"]:
+        if relaxed or app.config["SMS_ALLOW_UNSIGNED"]:
+            log.warning("TWILIO_AUTH_TOKEN is not set: accepting unsigned requests (development only)")
+        else:
+            log.error("TWILIO_AUTH_TOKEN is not set: every request to /sms will be refused (403)")
+    content = content_module.load(Path(app.config["SMS_CONTENT_DIR"]), app.config["SMS_SEGMENT_BUDGET"])
+    store = open_store(app.config["SMS_STORE_URL"], app.instance_path)
+    settings = Settings(secret, app.config["SMS_SESSION_MINUTES"], app.config["SMS_KEEP_DAYS"])
+    app.extensions["sms_line"] = Line(content, store, settings)
+
+    from .webhook import blueprint
+
+    app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,98 @@
+"""Commands for the people who run the line: python -m sms chat | match | check.
+
+chat   talk to the line as a texter would (same engine, same store, same replies); reads standard input,
+       so `printf 'hi\\n1\\nMORE\\n' | python -m sms chat` prints a whole conversation.
+match  one text per line in, one JSON object per line out: {"text", "kind", "topic", "score"}, each
+       judged as the first text from a new number. Tools outside the project read this: keep it stable.
+check  validate content/ and menus/; exit 1 listing every problem with its file and line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from . import content as content_module
+from . import create_app, engine, segments, settings_from_environment
+
+# The match command's kinds: what the engine did, in the words tools outside the project expect.
+MATCH_KINDS = {"welcome": "unknown", "menu": "command", "silent": "command"}
+
+
+def chat(args) -> int:
+    """Print each text read from standard input and the line's reply, as a phone would show them."""
+    # chat is a developer's and operator's tool: a development hash secret is fine when none is set
+    line = create_app({"TESTING": True}).extensions["sms_line"]
+    interactive = sys.stdin.isatty()
+    while True:
+        if interactive:
+            print("you> ", end="", flush=True)
+        text = sys.stdin.readline()
+        if not text:
+            return 0
+        text = text.rstrip("\n")
+        if not interactive:
+            print(f"you> {text}")
+        reply = line.handle(args.number, text, sid=None)
+        if reply.text is None:
+            print("(no reply)\n")
+        else:
+            enc = segments.encode(reply.text)
+            print(f"line [{enc.segments} segment{'s' * (enc.segments != 1)}, {enc.name}]>\n{reply.text}\n")
+
+
+def match(args) -> int:
+    """Judge each line of standard input as the first text from a new number; print JSON lines."""
+    content = content_module.load(Path(args.content), args.budget)
+    if args.lang not in content.languages:
+        print(f"unknown language {args.lang!r}; this content has: {', '.join(content.languages)}", file=sys.stderr)
+        return 2
+    now = time.time()
+    for raw in sys.stdin:
+        text = raw.rstrip("\n")
+        _, reply = engine.step(engine.State(lang=args.lang), text, content, now)
+        kind = MATCH_KINDS.get(reply.kind, reply.kind)
+        topic = reply.topic if kind in ("topic", "clarify") else None
+        print(json.dumps({"text": text, "kind": kind, "topic": topic, "score": reply.score}, ensure_ascii=False))
+    return 0
+
+
+def check(args) -> int:
+    """List every problem with the content; 1 when any would stop the line from starting."""
+    problems = content_module.check(Path(args.content), args.budget)
+    for problem in problems:
+        print(problem)
+    errors = sum(p.error for p in problems)
+    print(f"{errors} error(s), {len(problems) - errors} warning(s)")
+    return 1 if errors else 0
+
+
+def main(argv=None) -> int:
+    """Parse the command line and run one command."""
+    parser = argparse.ArgumentParser(prog="python -m sms", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    defaults = settings_from_environment()
+
+    p = commands.add_parser("chat", help="talk to the line in this terminal")
+    p.add_argument("--number", default="+15550000001", help="the phone number to text as (default: a test number)")
+    p.set_defaults(run=chat)
+
+    for name, run, text in (("match", match, "rank topics for texts on standard input, as JSON lines"),
+                            ("check", check, "validate content and menus")):
+        p = commands.add_parser(name, help=text)
+        p.add_argument("--content", default=defaults["SMS_CONTENT_DIR"], help="folder holding content/ and menus/")
+        p.add_argument("--budget", type=int, default=defaults["SMS_SEGMENT_BUDGET"], help="segments per reply")
+        if name == "match":
+            p.add_argument("--lang", default="en", help="language code (default: en)")
+            p.add_argument("--json", action="store_true", help="JSON lines output (the only format)")
+        p.set_defaults(run=run)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except content_module.ContentError as exc:
+        print(exc, file=sys.stderr)
+        return 1

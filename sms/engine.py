@@ -1,0 +1,185 @@
+"""The conversation: step(state, text, content, now) -> (state, reply). Pure: no I/O, no clock, no web.
+
+Checks run in the order of DESIGN.md: opt-out words, danger, HELP, language switch, quick exit, MENU,
+BACK, MORE, a numbered choice, then free text (answer, ask, or admit). A session that has been silent
+longer than the session timeout starts again at the welcome, in the language last chosen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+
+from . import keywords
+
+SESSION_MINUTES = 30
+
+
+@dataclass(frozen=True)
+class State:
+    """What the line remembers about one number between texts.
+
+    menu is the path of menus the texter went down (empty: no conversation yet); topic and page the
+    page being read; choices the topics of an open did-you-mean question; seen the time of the last text.
+    """
+
+    lang: str | None = None
+    menu: tuple[str, ...] = ()
+    topic: str | None = None
+    page: int = 0
+    choices: tuple[str, ...] = ()
+    seen: float | None = None
+    opted_out: bool = False
+
+    def to_dict(self) -> dict:
+        """A JSON-ready copy."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "State":
+        """A State from to_dict()'s output; unknown keys are ignored, missing ones take defaults."""
+        data = data or {}
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        for key in ("menu", "choices"):
+            if key in known:
+                known[key] = tuple(known[key])
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to send (text None: send nothing) and what happened, for counters and the match command.
+
+    kind: welcome, menu, topic, clarify, unknown, danger, command or silent. forget: the store must
+    delete everything it holds about the number (quick exit). events: names of counters to add one to.
+    """
+
+    text: str | None
+    kind: str
+    topic: str | None = None
+    score: float | None = None
+    forget: bool = False
+    events: tuple[str, ...] = field(default=())
+
+
+def step(state: State, text: str, content, now: float, session_minutes: float = SESSION_MINUTES):
+    """Answer one incoming text: the new state and the reply."""
+    text = text or ""
+    command = keywords.command(text, content)
+    if state.seen is None or now - state.seen > session_minutes * 60:
+        state = State(lang=state.lang, opted_out=state.opted_out)
+    new, reply = _answer(state, text, command, content)
+    return replace(new, seen=now), reply
+
+
+def _language(state: State, content):
+    return content.languages.get(state.lang) or content.languages[content.default]
+
+
+def _answer(state: State, text: str, command: str | None, content) -> tuple[State, Reply]:
+    lang = _language(state, content)
+    say = lang.strings
+    if state.opted_out:
+        if command == "start":
+            return _welcome(replace(state, opted_out=False), content, "command", say["started"], ("optin",))
+        if command == "exit":
+            return State(opted_out=True), Reply(None, "silent", forget=True)
+        return state, Reply(None, "silent")
+    if command == "stop":
+        return State(lang=state.lang, opted_out=True), Reply(say["stopped"], "command", events=("optout",))
+    if keywords.danger_phrase(text, content):
+        return state, Reply(say["danger"], "danger", events=("danger",))
+    if command == "help":
+        return state, Reply(say["help"], "command")
+    switch = keywords.language_switch(text, content)
+    if switch:
+        return _welcome(State(lang=switch), content, "command", events=(f"lang:{switch}",))
+    if command == "exit":
+        return State(), Reply(say["quick_exit"], "command", forget=True)
+    if command in ("menu", "start"):
+        return _welcome(state, content, "command")
+    if command == "back":
+        return _back(state, content)
+    if command == "more":
+        return _more(state, lang)
+    choice = _number(text)
+    if choice is not None:
+        return _choose(state, choice, content)
+    return _free_text(state, text, content)
+
+
+def _welcome(state: State, content, kind: str, prefix: str | None = None, events=()):
+    """The main menu, which is the welcome; prefix is a short notice put before the menu's own lines."""
+    state = replace(state, menu=("main",), topic=None, page=0, choices=())
+    text = _language(state, content).menus["main"]
+    return state, Reply(f"{prefix}\n{text}" if prefix else text, kind, events=events)
+
+
+def _show_menu(state: State, path: tuple[str, ...], content, kind: str = "menu"):
+    if path[-1] == "main":
+        return _welcome(state, content, kind)
+    state = replace(state, menu=path, topic=None, page=0, choices=())
+    return state, Reply(_language(state, content).menus[path[-1]], kind)
+
+
+def _back(state: State, content):
+    if state.topic or state.choices:
+        return _show_menu(state, state.menu or ("main",), content, "command")
+    return _show_menu(state, state.menu[:-1] or ("main",), content, "command")
+
+
+def _more(state: State, lang):
+    topic = lang.topics.get(state.topic) if state.topic else None
+    if topic is None or state.page + 1 >= len(topic.pages):
+        return state, Reply(lang.strings["no_more"], "command")
+    page = state.page + 1
+    return replace(state, page=page), Reply(topic.pages[page], "topic", topic=topic.id)
+
+
+def _number(text: str) -> int | None:
+    """The number a text is, when it is only a small number ("2", " 2. ")."""
+    digits = text.strip().rstrip(".)").strip()
+    return int(digits) if digits.isdigit() and len(digits) <= 2 else None
+
+
+def _choose(state: State, n: int, content):
+    if state.choices:
+        if 1 <= n <= len(state.choices):
+            return _open_topic(state, state.choices[n - 1], content)
+        return _clarify(state, state.choices, content)
+    path = state.menu or ("main",)
+    entries = content.menus[path[-1]]
+    if not 1 <= n <= len(entries):
+        new, reply = _show_menu(state, path, content, "unknown")
+        return new, replace(reply, events=("unmatched",))
+    entry = entries[n - 1]
+    if entry.kind == "menu":
+        return _show_menu(state, path + (entry.target,), content)
+    return _open_topic(replace(state, menu=path), entry.target, content)
+
+
+def _open_topic(state: State, topic_id: str, content, score: float | None = None):
+    topic = _language(state, content).topics[topic_id]
+    state = replace(state, menu=state.menu or ("main",), topic=topic_id, page=0, choices=())
+    return state, Reply(topic.pages[0], "topic", topic=topic_id, score=score, events=(f"topic:{topic_id}",))
+
+
+def _clarify(state: State, choices: tuple[str, ...], content, score: float | None = None):
+    say = _language(state, content).strings
+    topics = _language(state, content).topics
+    lines = [say["clarify"], *(f"{n} {topics[t].title}" for n, t in enumerate(choices, 1)), say["clarify_footer"]]
+    state = replace(state, menu=state.menu or ("main",), topic=None, page=0, choices=choices)
+    return state, Reply("\n".join(lines), "clarify", score=score)
+
+
+def _free_text(state: State, text: str, content):
+    verdict = _language(state, content).matcher.match(text)
+    best = verdict.ranked[0] if verdict.ranked else None
+    score = round(best.score, 3) if best else None
+    if verdict.kind == "topic":
+        return _open_topic(state, best.topic, content, score)
+    if verdict.kind == "clarify":
+        return _clarify(state, tuple(r.topic for r in verdict.ranked), content, score)
+    if not state.menu:  # the first text of a conversation: greet rather than apologise
+        new, reply = _welcome(state, content, "welcome")
+        return new, replace(reply, score=score, events=("unmatched",))
+    return state, Reply(_language(state, content).strings["unknown"], "unknown", score=score, events=("unmatched",))

@@ -1,0 +1,87 @@
+"""The line as a service: one incoming text from one number -> one reply, with state kept in a store.
+
+This is the shell around the pure engine that the webhook and the chat command share: it hashes the
+number, loads the record, runs engine.step, saves with compare-and-set (retrying when another worker
+answered the same number meanwhile), answers a Twilio retry of the same MessageSid with the reply
+already given, and counts what happened. When the store fails it still answers, from a fresh state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass, replace
+
+from . import engine
+from .store import StoreError, number_key
+
+log = logging.getLogger("sms.line")
+
+SAVE_ATTEMPTS = 5
+RECENT_REPLIES = 5  # replies remembered per number, to answer Twilio's retries identically
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the line needs from the configuration."""
+
+    hash_secret: str
+    session_minutes: float = engine.SESSION_MINUTES
+    keep_days: float = 30
+
+
+class Line:
+    """Answers texts for one content set and one store."""
+
+    def __init__(self, content, store, settings: Settings):
+        self.content, self.store, self.settings = content, store, settings
+
+    def handle(self, number: str | None, body: str | None, sid: str | None = None,
+               now: float | None = None) -> engine.Reply:
+        """The reply to one text; the store is updated at most once per MessageSid."""
+        now = time.time() if now is None else now
+        body = body or ""
+        if not number:
+            return self._step(engine.State(), body, now)[1]
+        key = number_key(number, self.settings.hash_secret)
+        try:
+            reply = self._handle_stored(key, body, sid, now)
+        except StoreError as exc:
+            log.warning("store unavailable, answering without state: %s", type(exc.__cause__).__name__)
+            reply = self._step(engine.State(), body, now)[1]
+        self._count(reply, now)
+        return reply
+
+    def _step(self, state, body, now):
+        return engine.step(state, body, self.content, now, self.settings.session_minutes)
+
+    def _handle_stored(self, key: str, body: str, sid: str | None, now: float) -> engine.Reply:
+        reply = None
+        for _ in range(SAVE_ATTEMPTS):
+            record = self.store.load(key, now)
+            blob = record.blob or {}
+            recent = [tuple(r) for r in blob.get("replies", [])]
+            for seen_sid, text, kind in recent:
+                if sid and seen_sid == sid:
+                    return engine.Reply(text, kind, events=())
+            state = replace(engine.State.from_dict(blob.get("state")), opted_out=record.opted_out)
+            new, reply = self._step(state, body, now)
+            if reply.forget:
+                new_blob = None
+            else:
+                remembered = (recent + [(sid, reply.text, reply.kind)])[-RECENT_REPLIES:] if sid else recent
+                new_blob = {"state": new.to_dict(), "replies": remembered}
+            if self.store.save(key, new_blob, record.version, new.opted_out, self.settings.keep_days * 86400, now):
+                return reply
+        log.warning("number busy: gave up saving after %d attempts", SAVE_ATTEMPTS)
+        return reply
+
+    def _count(self, reply: engine.Reply, now: float) -> None:
+        if not reply.events:
+            return
+        day = dt.datetime.fromtimestamp(now, dt.timezone.utc).date().isoformat()
+        try:
+            self.store.count(day, reply.events)
+        except StoreError:
+            log.warning("counters not saved: store unavailable")

@@ -1,0 +1,147 @@
+"""Free-text questions -> ranked topics with scores, for one language.
+
+A question is folded, texting shorthand is expanded, synonyms are mapped to one word, stop words are
+dropped, each word the topics never use is corrected to the closest word they do use (rapidfuzz), and
+what remains is stemmed (Snowball). Topics are scored by how much of the question's weight (IDF over
+topics) their phrases cover: the best single phrase counts most, the topic's whole vocabulary a little.
+Everything that can be is computed once, when content loads.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from rapidfuzz import fuzz, process
+
+from .text import words
+
+CONFIDENT = 0.50  # a topic at least this good, clearly ahead of the next, is answered
+MARGIN = 0.08  # how far ahead of the runner-up a confident topic must be
+POSSIBLE = 0.30  # below this nothing fits: say so instead of guessing
+NEAR = 0.12  # runners-up within this of the best are offered in a did-you-mean
+MAX_CHOICES = 3
+UNKNOWN_WEIGHT = 1.0  # a word no topic uses still dilutes the question this much
+MIN_TYPO_LEN = 4  # shorter words are never corrected: too many near misses
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A topic id and how well the question matched it (0 to 1)."""
+
+    topic: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the matcher concluded: 'topic' (ranked[0] is the answer), 'clarify' (ask among ranked), 'unknown'."""
+
+    kind: str
+    ranked: tuple[Ranked, ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """How one language's people write: shorthand to expand, synonyms to merge, words to ignore, its stemmer."""
+
+    shorthand: dict
+    synonyms: dict
+    stopwords: frozenset
+    stemmer: str | None
+
+
+class Matcher:
+    """Ranks the topics of one language for a question. Build once per language; match() is pure."""
+
+    def __init__(self, topics: dict[str, list[str]], vocabulary: Vocabulary):
+        """topics maps a topic id to its phrases (its title among them)."""
+        self.vocabulary = vocabulary
+        stemmer = snowballstemmer.stemmer(vocabulary.stemmer) if vocabulary.stemmer else None
+        self._stem = lru_cache(maxsize=20000)(stemmer.stemWord if stemmer else (lambda w: w))
+        self._surface: set[str] = set(vocabulary.synonyms) | set(vocabulary.synonyms.values())
+        phrase_terms: list[tuple[str, frozenset]] = []
+        for topic, phrases in topics.items():
+            for phrase in phrases:
+                expanded = self._expand(phrase)
+                self._surface.update(expanded)
+                phrase_terms.append((topic, self._terms(expanded)))
+        self._surface_list = sorted(self._surface)
+        bags: dict[str, set] = {t: set() for t in topics}
+        for topic, terms in phrase_terms:
+            bags[topic] |= terms
+        n = len(bags)
+        df: dict[str, int] = {}
+        for bag in bags.values():
+            for term in bag:
+                df[term] = df.get(term, 0) + 1
+        self._idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+        self._phrases = [(topic, terms, self._weight(terms)) for topic, terms in phrase_terms]
+        self._bags = {t: frozenset(b) for t, b in bags.items()}
+
+    def _expand(self, text: str) -> list[str]:
+        """Folded words of text with texting shorthand written out."""
+        shorthand = self.vocabulary.shorthand
+        return [w for word in words(text) for w in shorthand.get(word, word).split()]
+
+    def _terms(self, expanded: list[str]) -> frozenset:
+        """Stemmed words, synonyms merged and stop words dropped, and their adjacent pairs."""
+        v = self.vocabulary
+        kept = [w for word in expanded for w in v.synonyms.get(word, word).split() if w not in v.stopwords]
+        stems = [self._stem(w) for w in kept]
+        pairs = [f"{a} {b}" for a, b in zip(stems, stems[1:])]
+        return frozenset(stems + pairs)
+
+    def _weight(self, terms) -> float:
+        return sum(self._idf.get(t, UNKNOWN_WEIGHT) for t in terms if " " not in t)
+
+    def _correct(self, word: str) -> str:
+        """word, or the closest word the topics use when word is unknown and a likely typo of it."""
+        if word in self._surface or len(word) < MIN_TYPO_LEN or word.isdigit():
+            return word
+        cutoff = 80 if len(word) < 7 else 75
+        best = process.extractOne(word, self._surface_list, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return best[0] if best else word
+
+    def analyse(self, text: str) -> frozenset:
+        """The terms the matcher sees in text."""
+        return self._terms([self._correct(w) for w in self._expand(text)])
+
+    def rank(self, text: str) -> tuple[Ranked, ...]:
+        """Every topic with a score above zero, best first."""
+        query = self.analyse(text)
+        singles = {t for t in query if " " not in t}
+        q_weight = sum(self._idf.get(t, UNKNOWN_WEIGHT) for t in singles)
+        if not q_weight:
+            return ()
+        best: dict[str, float] = {}
+        for topic, terms, p_weight in self._phrases:
+            shared = query & terms
+            if not shared:
+                continue
+            w = sum(self._idf.get(t, 0.0) for t in shared if " " not in t)
+            pair_bonus = 0.1 * sum(1 for t in shared if " " in t)
+            score = math.sqrt((w / q_weight) * (w / p_weight)) + pair_bonus
+            if score > best.get(topic, 0.0):
+                best[topic] = score
+        scored = []
+        for topic, phrase_score in best.items():
+            covered = sum(self._idf.get(t, 0.0) for t in singles & self._bags[topic])
+            scored.append(Ranked(topic, min(1.0, 0.75 * phrase_score + 0.25 * covered / q_weight)))
+        return tuple(sorted(scored, key=lambda r: (-r.score, r.topic)))
+
+    def match(self, text: str) -> Verdict:
+        """Answer, ask or admit: the decision for one question."""
+        ranked = self.rank(text)
+        if not ranked or ranked[0].score < POSSIBLE:
+            return Verdict("unknown", ranked[:MAX_CHOICES])
+        top = ranked[0].score
+        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+        if top >= CONFIDENT and top - runner_up >= MARGIN:
+            return Verdict("topic", ranked[:1])
+        near = tuple(r for r in ranked[:MAX_CHOICES] if top - r.score <= NEAR)
+        if len(near) == 1:
+            return Verdict("topic" if top >= CONFIDENT else "clarify", near)
+        return Verdict("clarify", near)

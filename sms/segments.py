@@ -1,0 +1,125 @@
+"""SMS encoding and segments: GSM-7 or UCS-2, segment counts as carriers bill them, paging to a budget.
+
+A message is GSM-7 when every character is in the GSM 03.38 basic set or its extension table (the
+extension characters cost two septets). One non-GSM character (a curly quote, an emoji, most accented
+letters) switches the whole message to UCS-2, counted in UTF-16 code units, so an emoji costs two.
+A single-part message holds 160 septets or 70 units; a multi-part one 153 or 67 per part, and carriers
+never split an extension character or a surrogate pair across parts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+GSM_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM_EXTENSION = set("^{}\\[~]|€\f")
+
+SINGLE = {"GSM-7": 160, "UCS-2": 70}
+MULTI = {"GSM-7": 153, "UCS-2": 67}
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """How a text travels: its encoding, its length in that encoding's units, and its segment count."""
+
+    name: str
+    units: int
+    segments: int
+
+
+def is_gsm(text: str) -> bool:
+    """True when every character of text can be sent in GSM-7."""
+    return all(c in GSM_BASIC or c in GSM_EXTENSION for c in text)
+
+
+def non_gsm_chars(text: str) -> list[str]:
+    """The distinct characters of text that would force UCS-2, in order of appearance."""
+    seen: list[str] = []
+    for c in text:
+        if c not in GSM_BASIC and c not in GSM_EXTENSION and c not in seen:
+            seen.append(c)
+    return seen
+
+
+def _char_costs(text: str, gsm: bool) -> list[int]:
+    if gsm:
+        return [2 if c in GSM_EXTENSION else 1 for c in text]
+    return [2 if ord(c) > 0xFFFF else 1 for c in text]
+
+
+def encode(text: str) -> Encoding:
+    """The encoding, unit count and segment count of text as a carrier bills it."""
+    gsm = is_gsm(text)
+    name = "GSM-7" if gsm else "UCS-2"
+    costs = _char_costs(text, gsm)
+    units = sum(costs)
+    if units <= SINGLE[name]:
+        return Encoding(name, units, 1 if units else 0)
+    per_part, parts, used = MULTI[name], 1, 0
+    for cost in costs:  # a two-unit character never straddles two parts
+        if used + cost > per_part:
+            parts, used = parts + 1, 0
+        used += cost
+    return Encoding(name, units, parts)
+
+
+def segments(text: str) -> int:
+    """How many SMS segments text costs."""
+    return encode(text).segments
+
+
+def fits(text: str, budget: int) -> bool:
+    """True when text costs at most budget segments."""
+    return segments(text) <= budget
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Text cut after sentence punctuation or at line breaks; pieces keep their punctuation."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def _split_words(text: str, room) -> list[str]:
+    """Greedy word-boundary pieces of text, each accepted by room(piece)."""
+    pieces, current = [], ""
+    for word in text.split():
+        trial = f"{current} {word}" if current else word
+        if current and not room(trial):
+            pieces.append(current)
+            current = word
+        else:
+            current = trial
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def pack(text: str, room) -> list[str]:
+    """Cut text into as few pieces as possible, each accepted by room(piece).
+
+    Cuts fall between sentences or lines; a sentence that fits nowhere on its own is cut between
+    words. room is a predicate, so callers count their own header and footer into the budget.
+    """
+    pieces, current = [], ""
+    for sentence in split_sentences(text):
+        trial = f"{current} {sentence}" if current else sentence
+        if room(trial):
+            current = trial
+            continue
+        if current:
+            pieces.append(current)
+        if room(sentence):
+            current = sentence
+        else:
+            *full, current = _split_words(sentence, room)
+            pieces.extend(full)
+    if current:
+        pieces.append(current)
+    return pieces
+

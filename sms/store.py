@@ -1,0 +1,237 @@
+"""Where the line keeps state: one interface, SQLite (embedded default) or Redis (shared by many hosts).
+
+Numbers are never stored: every key is number_key(number, secret), an HMAC-SHA256. A record holds a
+conversation blob (JSON, expiring), the opt-out flag (kept until START) and nothing else; counters are
+aggregate per day. save() is a compare-and-set on the record's version, so two workers answering the
+same number at once cannot overwrite each other: the loser reloads and answers again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import redis
+
+
+class StoreError(Exception):
+    """The store could not be reached or did not answer in time."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """What is held about one number: its conversation blob (None: nothing), version and opt-out."""
+
+    blob: dict | None
+    version: int
+    opted_out: bool
+
+
+def number_key(number: str, secret: str) -> str:
+    """The keyed hash that stands for a phone number everywhere the line keeps anything."""
+    return hmac.new(secret.encode(), "".join(number.split()).encode(), hashlib.sha256).hexdigest()
+
+
+class SQLiteStore:
+    """A single-file store; safe across threads and processes on one host (WAL, immediate transactions)."""
+
+    SCHEMA = """
+        CREATE TABLE IF NOT EXISTS sessions (key TEXT PRIMARY KEY, blob TEXT NOT NULL, version INTEGER NOT NULL,
+                                             expires REAL NOT NULL);
+        CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires);
+        CREATE TABLE IF NOT EXISTS optouts (key TEXT PRIMARY KEY, since REAL NOT NULL);
+        CREATE TABLE IF NOT EXISTS counters (day TEXT NOT NULL, name TEXT NOT NULL, n INTEGER NOT NULL,
+                                             PRIMARY KEY (day, name));
+    """
+
+    def __init__(self, path: str | Path, timeout: float = 5.0):
+        self.path = Path(path)
+        self.timeout = timeout
+        self._local = threading.local()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._errors():
+            self._db().executescript(self.SCHEMA)
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+        return db
+
+    @staticmethod
+    def _errors():
+        return _translate(sqlite3.Error)
+
+    def load(self, key: str, now: float | None = None) -> Record:
+        """The record for key (an empty one when nothing is held or it expired)."""
+        now = time.time() if now is None else now
+        with self._errors():
+            db = self._db()
+            row = db.execute("SELECT blob, version, expires FROM sessions WHERE key = ?", (key,)).fetchone()
+            opted = db.execute("SELECT 1 FROM optouts WHERE key = ?", (key,)).fetchone() is not None
+        if row is None:
+            return Record(None, 0, opted)
+        blob = json.loads(row[0]) if row[2] >= now else None
+        return Record(blob, row[1], opted)
+
+    def save(self, key: str, blob: dict | None, version: int, opted_out: bool, ttl: float,
+             now: float | None = None) -> bool:
+        """Write key's record if its version is still version; False (nothing written) if it changed."""
+        now = time.time() if now is None else now
+        with self._errors():
+            db = self._db()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute("SELECT version FROM sessions WHERE key = ?", (key,)).fetchone()
+                if (row[0] if row else 0) != version:
+                    db.execute("ROLLBACK")
+                    return False
+                if blob is None:
+                    db.execute("DELETE FROM sessions WHERE key = ?", (key,))
+                else:
+                    db.execute("INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?)",
+                               (key, json.dumps(blob, separators=(",", ":")), version + 1, now + ttl))
+                if opted_out:
+                    db.execute("INSERT OR IGNORE INTO optouts VALUES (?, ?)", (key, now))
+                else:
+                    db.execute("DELETE FROM optouts WHERE key = ?", (key,))
+                db.execute("DELETE FROM sessions WHERE expires < ?", (now,))
+                db.execute("COMMIT")
+                return True
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def count(self, day: str, names) -> None:
+        """Add one to each named counter of day."""
+        with self._errors():
+            self._db().executemany(
+                "INSERT INTO counters VALUES (?, ?, 1) ON CONFLICT (day, name) DO UPDATE SET n = n + 1",
+                [(day, name) for name in names])
+
+    def counters(self, since: str) -> dict[str, dict[str, int]]:
+        """Every counter from day since (YYYY-MM-DD) on: {day: {name: n}}."""
+        with self._errors():
+            rows = self._db().execute("SELECT day, name, n FROM counters WHERE day >= ? ORDER BY day", (since,))
+            out: dict[str, dict[str, int]] = {}
+            for day, name, n in rows:
+                out.setdefault(day, {})[name] = n
+            return out
+
+    def ping(self) -> None:
+        """Raise StoreError unless the store answers."""
+        with self._errors():
+            self._db().execute("SELECT 1").fetchone()
+
+    def describe(self) -> str:
+        """Where the data is, for logs and health checks."""
+        return f"sqlite:///{self.path}"
+
+
+class RedisStore:
+    """A store on a Redis server, shared by every worker and host; sessions expire by key TTL."""
+
+    def __init__(self, url: str, prefix: str = "sms:", timeout: float = 2.0):
+        self.url, self.prefix = url, prefix
+        self.client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout,
+                                           health_check_interval=30)
+
+    def _keys(self, key: str) -> tuple[str, str]:
+        return f"{self.prefix}s:{key}", f"{self.prefix}o:{key}"
+
+    def load(self, key: str, now: float | None = None) -> Record:
+        """The record for key (an empty one when nothing is held or it expired)."""
+        session, optout = self._keys(key)
+        with _translate(redis.RedisError):
+            blob, version, opted = self.client.pipeline(transaction=False).hget(session, "blob") \
+                .hget(session, "version").exists(optout).execute()
+        return Record(json.loads(blob) if blob else None, int(version or 0), bool(opted))
+
+    def save(self, key: str, blob: dict | None, version: int, opted_out: bool, ttl: float,
+             now: float | None = None) -> bool:
+        """Write key's record if its version is still version; False (nothing written) if it changed."""
+        session, optout = self._keys(key)
+        with _translate(redis.RedisError), self.client.pipeline() as pipe:
+            try:
+                pipe.watch(session)
+                if int(pipe.hget(session, "version") or 0) != version:
+                    return False
+                pipe.multi()
+                if blob is None:
+                    pipe.delete(session)
+                else:
+                    pipe.hset(session, mapping={"blob": json.dumps(blob, separators=(",", ":")), "version": version + 1})
+                    pipe.expire(session, max(1, int(ttl)))
+                if opted_out:
+                    pipe.set(optout, 1)
+                else:
+                    pipe.delete(optout)
+                pipe.execute()
+                return True
+            except redis.WatchError:
+                return False
+
+    def count(self, day: str, names) -> None:
+        """Add one to each named counter of day."""
+        with _translate(redis.RedisError):
+            pipe = self.client.pipeline(transaction=False)
+            for name in names:
+                pipe.hincrby(f"{self.prefix}c:{day}", name, 1)
+            pipe.execute()
+
+    def counters(self, since: str) -> dict[str, dict[str, int]]:
+        """Every counter from day since (YYYY-MM-DD) on: {day: {name: n}}."""
+        with _translate(redis.RedisError):
+            out = {}
+            for raw in self.client.scan_iter(match=f"{self.prefix}c:*"):
+                day = raw.decode().rsplit(":", 1)[-1]
+                if day >= since:
+                    out[day] = {k.decode(): int(v) for k, v in self.client.hgetall(raw).items()}
+            return dict(sorted(out.items()))
+
+    def ping(self) -> None:
+        """Raise StoreError unless the store answers."""
+        with _translate(redis.RedisError):
+            self.client.ping()
+
+    def describe(self) -> str:
+        """Where the data is, for logs and health checks (without a password)."""
+        parsed = urlparse(self.url)
+        return f"{parsed.scheme}://{parsed.hostname}:{parsed.port or 6379}{parsed.path}"
+
+
+class _translate:
+    """Turn the backend's own exceptions into StoreError."""
+
+    def __init__(self, *kinds):
+        self.kinds = kinds
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if kind is not None and issubclass(kind, self.kinds):
+            raise StoreError(f"{kind.__name__}: {exc}") from exc
+        return False
+
+
+def open_store(url: str | None, instance_path: str | Path):
+    """The store SMS_STORE_URL names: sqlite:///path, redis://host:port/db, or (None) SQLite in the instance folder."""
+    if not url:
+        return SQLiteStore(Path(instance_path) / "sms.sqlite3")
+    scheme = urlparse(url).scheme
+    if scheme == "sqlite":
+        return SQLiteStore(url[len("sqlite:///"):] if url.startswith("sqlite:///") else url[len("sqlite:"):])
+    if scheme in ("redis", "rediss", "unix"):
+        return RedisStore(url)
+    raise ValueError(f"SMS_STORE_URL must start with sqlite:/// or redis://, not {scheme or url!r}")
