@@ -173,6 +173,7 @@ class _Loader:
             self.problems.append(Problem("content/topics.yaml", None, "the topic catalogue lists no topics"))
         self.known_numbers: set[str] = set()
         self.command_words: set[str] = set()
+        self.plain = False  # the language being loaded writes accented letters plainly
 
     def source(self, *parts: str) -> _Source:
         return _Source(self.root.joinpath(*parts), self.root, self.problems)
@@ -263,6 +264,7 @@ class _Loader:
         meta = self.source("content", code, "language.yaml")
         info = meta.data or {}
         gsm_only = info.get("alphabet", "gsm") == "gsm"
+        self.plain = bool(info.get("plain_letters"))
         for word in info.get("switch") or []:
             self._claim(switches, fold(str(word)), code, meta, ("switch",), "language switch")
         strings = self._strings(code, menus, gsm_only)
@@ -271,7 +273,7 @@ class _Loader:
         for command in COMMANDS:
             for word in (kw.get("commands") or {}).get(command) or []:
                 self._claim(commands, fold(str(word)), command, keywords, ("commands", command), "command")
-        danger = tuple(tuple(fold(str(p)).split()) for p in kw.get("danger") or [] if fold(str(p)))
+        danger = tuple(p for p in (_danger_words(str(raw)) for raw in kw.get("danger") or []) if p)
         if not danger:
             self.error(keywords, ("danger",), "no danger phrases: the line could not spot a texter in danger")
         labels = self.source("content", code, "contacts.yaml")
@@ -293,6 +295,10 @@ class _Loader:
                         MappingProxyType(strings), MappingProxyType(topics), MappingProxyType(rendered),
                         danger, matcher)
 
+    def sendable(self, text: str) -> str:
+        """text as it will be sent: accents outside GSM-7 dropped when the language's plain_letters is on."""
+        return segments.plain_letters(text) if self.plain else text
+
     def _claim(self, table: dict, word: str, meaning: str, src: _Source, path: tuple, what: str) -> None:
         """Give word a meaning in table, reporting a word that already means something else."""
         if not word:
@@ -310,13 +316,13 @@ class _Loader:
             if not isinstance(data.get(key), str):
                 self.error(src, (key,), f"fixed reply {key!r} is missing")
                 continue
-            strings[key] = data[key].strip(" ")
+            strings[key] = self.sendable(data[key].strip(" "))
             self._text_checks(src, (key,), strings[key], gsm_only)
         titles = data.get("menus") or {}
         for menu_id in menus:
             if menu_id != "main" and not titles.get(menu_id):
                 self.error(src, ("menus",), f"menu {menu_id} has no title in this language")
-        strings.update({f"menu:{k}": str(v).strip() for k, v in titles.items()})
+        strings.update({f"menu:{k}": self.sendable(str(v).strip()) for k, v in titles.items()})
         if "danger" in strings and "911" not in strings["danger"]:
             self.error(src, ("danger",), "the danger reply must give 911")
         return strings
@@ -337,8 +343,8 @@ class _Loader:
             return None
         if data.get("id") != topic_id:
             self.error(src, ("id",), f"id is {data.get('id')!r} but the file is named for {topic_id!r}")
-        title = str(data.get("title") or "").strip()
-        pages = [str(p).strip() for p in data.get("pages") or [] if str(p).strip()]
+        title = self.sendable(str(data.get("title") or "").strip())
+        pages = [self.sendable(str(p).strip()) for p in data.get("pages") or [] if str(p).strip()]
         phrases = tuple(str(p).strip() for p in data.get("phrases") or [] if str(p).strip())
         if not title or not pages:
             self.error(src, (), "a topic needs a title and at least one page")
@@ -421,6 +427,16 @@ class _Loader:
                 self.problems.append(Problem(src, None, f"the welcome takes {cost} segments (aim for {WELCOME_SEGMENTS})", error=False))
             rendered[menu_id] = text
         return rendered
+
+
+def _danger_words(phrase: str) -> tuple[str, ...]:
+    """A danger phrase as folded words, keeping a trailing * (any ending) on a word."""
+    out = []
+    for raw in phrase.split():
+        word = fold(raw)
+        if word:
+            out.append(word + "*" * raw.endswith("*"))
+    return tuple(out)
 
 
 def contact_line(contact: Contact, label: str, strings: dict) -> str:

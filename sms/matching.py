@@ -1,15 +1,16 @@
 """Free-text questions -> ranked topics with scores, for one language.
 
-A question is folded, texting shorthand is expanded, synonyms are mapped to one word, stop words are
-dropped, each word the topics never use is corrected to the closest word they do use (rapidfuzz), and
-what remains is stemmed (Snowball). Topics are scored by how much of the question's weight (IDF over
-topics) their phrases cover: the best single phrase counts most, the topic's whole vocabulary a little.
-Everything that can be is computed once, when content loads.
+A question is folded, texting shorthand is expanded, each word the topics never use is corrected to the
+closest word they do use (rapidfuzz), synonyms are mapped to one word, stop words are dropped, and what
+remains is stemmed (Snowball), with adjacent pairs kept as terms too. Topics are scored BM25-style: how
+much of the question's weight (IDF over topics) the topic's phrases account for. Everything that can be
+is computed once, when content loads.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,12 +25,13 @@ POSSIBLE = 0.30  # below this nothing fits: say so instead of guessing
 NEAR = 0.12  # runners-up within this of the best are offered in a did-you-mean
 MAX_CHOICES = 3
 UNKNOWN_WEIGHT = 1.0  # a word no topic uses still dilutes the question this much
+SATURATION = 1.2  # BM25's k1: a word used by many of a topic's phrases counts more, up to a limit
 MIN_TYPO_LEN = 4  # shorter words are never corrected: too many near misses
 
 
 @dataclass(frozen=True)
 class Ranked:
-    """A topic id and how well the question matched it (0 to 1)."""
+    """A topic id and how well the question matched it: 0 nothing shared, near 1 every word the topic's own."""
 
     topic: str
     score: float
@@ -61,25 +63,23 @@ class Matcher:
         self.vocabulary = vocabulary
         stemmer = snowballstemmer.stemmer(vocabulary.stemmer) if vocabulary.stemmer else None
         self._stem = lru_cache(maxsize=20000)(stemmer.stemWord if stemmer else (lambda w: w))
-        self._surface: set[str] = set(vocabulary.synonyms) | set(vocabulary.synonyms.values())
-        phrase_terms: list[tuple[str, frozenset]] = []
+        self._surface: set[str] = set(vocabulary.synonyms) | set(vocabulary.synonyms.values()) | vocabulary.stopwords
+        counts: dict[str, Counter] = {}
         for topic, phrases in topics.items():
+            counts[topic] = Counter()
             for phrase in phrases:
                 expanded = self._expand(phrase)
                 self._surface.update(expanded)
-                phrase_terms.append((topic, self._terms(expanded)))
+                counts[topic].update(self._terms(expanded))
         self._surface_list = sorted(self._surface)
-        bags: dict[str, set] = {t: set() for t in topics}
-        for topic, terms in phrase_terms:
-            bags[topic] |= terms
-        n = len(bags)
-        df: dict[str, int] = {}
-        for bag in bags.values():
-            for term in bag:
-                df[term] = df.get(term, 0) + 1
+        n = len(counts)
+        df = Counter(term for bag in counts.values() for term in bag)
         self._idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
-        self._phrases = [(topic, terms, self._weight(terms)) for topic, terms in phrase_terms]
-        self._bags = {t: frozenset(b) for t, b in bags.items()}
+        # how strongly each term speaks for each topic: IDF, saturated by how many phrases use it (BM25)
+        self._weights: dict[str, list[tuple[str, float]]] = {}
+        for topic, bag in counts.items():
+            for term, tf in bag.items():
+                self._weights.setdefault(term, []).append((topic, self._idf[term] * tf / (tf + SATURATION)))
 
     def _expand(self, text: str) -> list[str]:
         """Folded words of text with texting shorthand written out."""
@@ -94,14 +94,11 @@ class Matcher:
         pairs = [f"{a} {b}" for a, b in zip(stems, stems[1:])]
         return frozenset(stems + pairs)
 
-    def _weight(self, terms) -> float:
-        return sum(self._idf.get(t, UNKNOWN_WEIGHT) for t in terms if " " not in t)
-
     def _correct(self, word: str) -> str:
         """word, or the closest word the topics use when word is unknown and a likely typo of it."""
         if word in self._surface or len(word) < MIN_TYPO_LEN or word.isdigit():
             return word
-        cutoff = 80 if len(word) < 7 else 75
+        cutoff = 80 if len(word) < 6 else 85
         best = process.extractOne(word, self._surface_list, scorer=fuzz.ratio, score_cutoff=cutoff)
         return best[0] if best else word
 
@@ -110,27 +107,22 @@ class Matcher:
         return self._terms([self._correct(w) for w in self._expand(text)])
 
     def rank(self, text: str) -> tuple[Ranked, ...]:
-        """Every topic with a score above zero, best first."""
+        """Every topic with a score above zero, best first.
+
+        A score is the share of the question's weight that the topic's phrases account for: each of
+        the question's words weighs its IDF (a word no topic uses weighs UNKNOWN_WEIGHT), and counts
+        for a topic as far as the topic's phrases use it. Word pairs add to the score, not the weight.
+        """
         query = self.analyse(text)
-        singles = {t for t in query if " " not in t}
-        q_weight = sum(self._idf.get(t, UNKNOWN_WEIGHT) for t in singles)
-        if not q_weight:
+        total = sum(self._idf.get(t, UNKNOWN_WEIGHT) for t in query if " " not in t)
+        if not total:
             return ()
-        best: dict[str, float] = {}
-        for topic, terms, p_weight in self._phrases:
-            shared = query & terms
-            if not shared:
-                continue
-            w = sum(self._idf.get(t, 0.0) for t in shared if " " not in t)
-            pair_bonus = 0.1 * sum(1 for t in shared if " " in t)
-            score = math.sqrt((w / q_weight) * (w / p_weight)) + pair_bonus
-            if score > best.get(topic, 0.0):
-                best[topic] = score
-        scored = []
-        for topic, phrase_score in best.items():
-            covered = sum(self._idf.get(t, 0.0) for t in singles & self._bags[topic])
-            scored.append(Ranked(topic, min(1.0, 0.75 * phrase_score + 0.25 * covered / q_weight)))
-        return tuple(sorted(scored, key=lambda r: (-r.score, r.topic)))
+        scores: Counter = Counter()
+        for term in query:
+            for topic, weight in self._weights.get(term, ()):
+                scores[topic] += weight
+        ranked = (Ranked(topic, s / total) for topic, s in scores.items())
+        return tuple(sorted(ranked, key=lambda r: (-r.score, r.topic)))
 
     def match(self, text: str) -> Verdict:
         """Answer, ask or admit: the decision for one question."""
@@ -142,6 +134,6 @@ class Matcher:
         if top >= CONFIDENT and top - runner_up >= MARGIN:
             return Verdict("topic", ranked[:1])
         near = tuple(r for r in ranked[:MAX_CHOICES] if top - r.score <= NEAR)
-        if len(near) == 1:
-            return Verdict("topic" if top >= CONFIDENT else "clarify", near)
+        if len(near) == 1 and top >= CONFIDENT:
+            return Verdict("topic", near)
         return Verdict("clarify", near)

@@ -10,6 +10,7 @@ never split an extension character or a surrogate pair across parts.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 GSM_BASIC = set(
@@ -43,6 +44,21 @@ def non_gsm_chars(text: str) -> list[str]:
         if c not in GSM_BASIC and c not in GSM_EXTENSION and c not in seen:
             seen.append(c)
     return seen
+
+
+def plain_letters(text: str) -> str:
+    """text with each non-GSM accented letter written without its accent when that makes it GSM-7.
+
+    á í ó ú ê ç -> a i o u e c; letters GSM-7 already has (é ñ ü à è ù ì ò) and other scripts are kept.
+    """
+    out = []
+    for c in text:
+        if c in GSM_BASIC or c in GSM_EXTENSION:
+            out.append(c)
+        else:
+            base = unicodedata.normalize("NFD", c)[0]
+            out.append(base if base in GSM_BASIC else c)
+    return "".join(out)
 
 
 def _char_costs(text: str, gsm: bool) -> list[int]:
