@@ -54,6 +54,8 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(settings_from_environment())
     app.config.update(config or {})
+    if not logging.getLogger().handlers:  # under gunicorn or flask run: one line per record on stderr
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     relaxed = app.debug or app.testing
     secret = app.config["SMS_HASH_SECRET"]
     if not secret:

@@ -26,6 +26,7 @@ from types import MappingProxyType
 import yaml
 
 from . import segments
+from .language import Detector, detector_for
 from .matching import Matcher, Vocabulary
 from .text import fold
 
@@ -123,6 +124,7 @@ class Content:
     commands: MappingProxyType  # folded word -> command name
     switches: MappingProxyType  # folded word -> language code
     budget: int
+    detector: Detector = field(repr=False)
 
 
 class _Source:
@@ -473,7 +475,7 @@ def _collect(root: Path, budget: int, today: dt.date) -> tuple[Content | None, l
     if any(p.error for p in loader.problems):
         return None, loader.problems
     content = Content(codes[0], MappingProxyType(languages), MappingProxyType(menus), MappingProxyType(contacts),
-                      MappingProxyType(commands), MappingProxyType(switches), budget)
+                      MappingProxyType(commands), MappingProxyType(switches), budget, detector_for(tuple(codes)))
     return content, loader.problems
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
-from . import keywords
+from . import keywords, segments
 
 SESSION_MINUTES = 30
 
@@ -168,10 +168,24 @@ def _clarify(state: State, choices: tuple[str, ...], content, score: float | Non
     topics = _language(state, content).topics
     lines = [say["clarify"], *(f"{n} {topics[t].title}" for n, t in enumerate(choices, 1)), say["clarify_footer"]]
     state = replace(state, menu=state.menu or ("main",), topic=None, page=0, choices=choices)
-    return state, Reply("\n".join(lines), "clarify", score=score)
+    return state, Reply("\n".join(lines), "clarify", topic=choices[0], score=score)
 
 
 def _free_text(state: State, text: str, content):
+    note = None
+    detected = content.detector.detect(text)
+    if detected and detected != (state.lang or content.default):
+        state = replace(state, lang=detected)
+        note = _language(state, content).strings["detected"]
+    new, reply = _answer_question(state, text, content)
+    if note:
+        events = reply.events + (f"lang:{detected}",)
+        with_note = f"{reply.text}\n{note}"
+        reply = replace(reply, events=events, text=with_note if segments.fits(with_note, content.budget) else reply.text)
+    return new, reply
+
+
+def _answer_question(state: State, text: str, content):
     verdict = _language(state, content).matcher.match(text)
     best = verdict.ranked[0] if verdict.ranked else None
     score = round(best.score, 3) if best else None

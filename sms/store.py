@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -60,13 +61,13 @@ class SQLiteStore:
             self._db().executescript(self.SCHEMA)
 
     def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
+        """This thread's connection; a forked worker (gunicorn --preload) opens its own."""
+        if getattr(self._local, "pid", None) != os.getpid():
             db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            self._local.db = db
-        return db
+            self._local.db, self._local.pid = db, os.getpid()
+        return self._local.db
 
     @staticmethod
     def _errors():
