@@ -197,6 +197,10 @@ class _Loader:
                 self.error(src, ("contacts", i), f"contact needs a unique id (got {cid!r})")
                 continue
             phone, text, web = (str(raw[k]) if raw.get(k) else None for k in ("phone", "text", "web"))
+            for key, value in (("phone", phone), ("text", text), ("web", web)):
+                if value and not segments.is_gsm(value):  # sent as is in every language
+                    chars = " ".join(repr(c) for c in segments.non_gsm_chars(value))
+                    self.error(src, ("contacts", i, key), f"contact {cid}'s {key} has characters that are not GSM-7: {chars}")
             if not (phone or text or web):
                 self.error(src, ("contacts", i), f"contact {cid} has no phone, no text number and no website")
             if not raw.get("source"):
@@ -279,6 +283,8 @@ class _Loader:
         if not danger:
             self.error(keywords, ("danger",), "no danger phrases: the line could not spot a texter in danger")
         labels = self.source("content", code, "contacts.yaml")
+        for cid, label in (labels.data or {}).items():
+            self._text_checks(labels, (str(cid),), self.sendable(str(label)), gsm_only)
         topics = {}
         for topic_id in self.topic_ids:
             topic = self._topic(code, topic_id, strings, contacts, labels, gsm_only)
@@ -321,6 +327,8 @@ class _Loader:
             strings[key] = self.sendable(data[key].strip(" "))
             self._text_checks(src, (key,), strings[key], gsm_only)
         titles = data.get("menus") or {}
+        for menu_id, title in titles.items():
+            self._text_checks(src, ("menus", str(menu_id)), self.sendable(str(title)), gsm_only)
         for menu_id in menus:
             if menu_id != "main" and not titles.get(menu_id):
                 self.error(src, ("menus",), f"menu {menu_id} has no title in this language")
@@ -367,7 +375,7 @@ class _Loader:
             if not label:
                 self.error(labels, (), f"contact {cid} has no short name in this language")
                 continue
-            lines.append(contact_line(contacts[cid], str(label).strip(), strings))
+            lines.append(contact_line(contacts[cid], self.sendable(str(label).strip()), strings))
         if not lines:
             self.error(src, ("contacts",), "a topic must give at least one contact")
         return Topic(topic_id, title, phrases, self._pages(src, title, pages, lines, strings))
@@ -419,6 +427,9 @@ class _Loader:
                 labels.append(f"{n} {label or e.target}")
             if menu_id == "main":
                 parts = [strings.get("welcome", ""), *labels, strings.get("welcome_footer", "")]
+                again = f"{strings.get('started', '')}\n" + "\n".join(parts)
+                if not segments.fits(again, self.budget):
+                    self.problems.append(Problem(src, None, f"'started' and the welcome together take {segments.segments(again)} segments, over the budget of {self.budget}"))
             else:
                 parts = [strings.get(f"menu:{menu_id}", menu_id), *labels, strings.get("menu_footer", "")]
             text = "\n".join(parts)

@@ -72,7 +72,11 @@ class Line:
             else:
                 remembered = (recent + [(sid, reply.text, reply.kind)])[-RECENT_REPLIES:] if sid else recent
                 new_blob = {"state": new.to_dict(), "replies": remembered}
-            if self.store.save(key, new_blob, record.version, new.opted_out, self.settings.keep_days * 86400, now):
+            try:
+                if self.store.save(key, new_blob, record.version, new.opted_out, self.settings.keep_days * 86400, now):
+                    return reply
+            except StoreError as exc:  # the reply is still right for this text; only its effect is lost
+                log.warning("state not saved: %s", type(exc.__cause__).__name__)
                 return reply
         log.warning("number busy: gave up saving after %d attempts", SAVE_ATTEMPTS)
         return reply

@@ -19,10 +19,10 @@ from rapidfuzz import fuzz, process
 
 from .text import words
 
-CONFIDENT = 0.50  # a topic at least this good, clearly ahead of the next, is answered
-MARGIN = 0.08  # how far ahead of the runner-up a confident topic must be
-POSSIBLE = 0.30  # below this nothing fits: say so instead of guessing
-NEAR = 0.12  # runners-up within this of the best are offered in a did-you-mean
+CONFIDENT = 0.30  # a topic at least this good, clearly ahead of the next, is answered
+MARGIN = 0.05  # how far ahead of the runner-up a confident topic must be
+POSSIBLE = 0.20  # below this nothing fits: say so instead of guessing
+NEAR = 0.15  # runners-up within this of the best are offered in a did-you-mean
 MAX_CHOICES = 3
 UNKNOWN_WEIGHT = 1.0  # a word no topic uses still dilutes the question this much
 SATURATION = 1.2  # BM25's k1: a word used by many of a topic's phrases counts more, up to a limit

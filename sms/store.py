@@ -52,7 +52,7 @@ class SQLiteStore:
                                              PRIMARY KEY (day, name));
     """
 
-    def __init__(self, path: str | Path, timeout: float = 5.0):
+    def __init__(self, path: str | Path, timeout: float = 3.0):
         self.path = Path(path)
         self.timeout = timeout
         self._local = threading.local()

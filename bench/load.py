@@ -1,0 +1,124 @@
+"""Load benchmark: gunicorn serving /sms with correctly signed requests from wrk on loopback.
+
+    apt-get install -y wrk      # once
+    .venv/bin/python bench/load.py [--seconds 10] [--runs 3] [--workers 2] [--connections 8]
+
+For each of: the line on SQLite, the line on Redis (database 15 of 127.0.0.1:6379, emptied), and a bare
+Flask endpoint returning a fixed TwiML (bench/bare.py) under the same gunicorn settings, it runs wrk
+several times and prints the median throughput and p50/p99 latency, and the line's throughput as a share
+of the bare endpoint's. Requests are realistic conversations (welcome, menu numbers, MORE, questions,
+a danger text) from thousands of numbers, each with its own MessageSid and a valid X-Twilio-Signature.
+Traffic goes to 127.0.0.1 only, and every run stops by itself after --seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+from pathlib import Path
+
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from servers import TOKEN, gunicorn  # noqa: E402
+from twilio.request_validator import RequestValidator  # noqa: E402
+
+TEXTS = ["hi", "1", "1", "MORE", "MORE", "BACK", "2", "my boss keeps my passport", "MENU", "how do i report",
+         "who is most at risk", "they locked us in and wont let us leave", "3", "is it common on farms", "HELP"]
+REDIS_URL = "redis://127.0.0.1:6379/15"
+LUA = """
+local reqs = dofile("%(requests)s")
+local threads = %(threads)d
+local counter = 0
+function setup(thread) thread:set("tid", counter); counter = counter + 1 end
+function init(args) i = tid end
+request = function()
+  i = i + threads
+  if i > #reqs then i = tid + 1 end
+  local r = reqs[i]
+  return wrk.format("POST", "/sms", {["Content-Type"] = "application/x-www-form-urlencoded",
+                                     ["X-Twilio-Signature"] = r[2]}, r[1])
+end
+"""
+
+
+def lua_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_requests(base: str, count: int, folder: Path, threads: int) -> Path:
+    """A wrk script whose requests are count signed texts for base, and the file listing them."""
+    validator = RequestValidator(TOKEN)
+    rows = []
+    for n in range(count):
+        number = f"+1406{n // len(TEXTS):07d}"
+        params = {"From": number, "To": "+14065550000", "Body": TEXTS[n % len(TEXTS)], "MessageSid": f"SMbench{n:010d}",
+                  "AccountSid": "ACbench", "NumSegments": "1"}
+        body = urllib.parse.urlencode(params)
+        rows.append(f"{{{lua_string(body)}, {lua_string(validator.compute_signature(base + '/sms', params))}}}")
+    requests = folder / "requests.lua"
+    requests.write_text("return {\n" + ",\n".join(rows) + "\n}\n")
+    script = folder / "post.lua"
+    script.write_text(LUA % {"requests": requests, "threads": threads})
+    return script
+
+
+def run_wrk(base: str, script: Path, seconds: int, connections: int, threads: int) -> dict:
+    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency",
+                          "-s", str(script), base + "/sms"], capture_output=True, text=True, check=True).stdout
+    def ms(label):
+        value, unit = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": ms("50%"), "p99": ms("99%"),
+            "non2xx": int(errors.group(1)) if errors else 0}
+
+
+def measure(name: str, store_url: str, app: str, args) -> dict:
+    runs = []
+    with tempfile.TemporaryDirectory() as folder, gunicorn(store_url, workers=args.workers, app=app) as base:
+        script = write_requests(base, args.requests, Path(folder), args.threads)
+        run_wrk(base, script, 2, args.connections, args.threads)  # warm up
+        for _ in range(args.runs):
+            if store_url.startswith("redis"):
+                redis.Redis.from_url(store_url).flushdb()
+            runs.append(run_wrk(base, script, args.seconds, args.connections, args.threads))
+    result = {k: statistics.median(r[k] for r in runs) for k in ("rps", "p50", "p99")}
+    result["non2xx"] = sum(r["non2xx"] for r in runs)
+    print(f"{name:22} {result['rps']:8.0f} req/s   p50 {result['p50']:6.2f} ms   p99 {result['p99']:6.2f} ms"
+          f"   non-2xx {result['non2xx']}", flush=True)
+    return result
+
+
+def main() -> int:
+    """Run the three servers and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--requests", type=int, default=60000, help="distinct signed requests (each its own MessageSid)")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
+        return 2
+    print(f"gunicorn --workers {args.workers}; wrk -t{args.threads} -c{args.connections} -d{args.seconds}s, "
+          f"median of {args.runs} runs")
+    with tempfile.TemporaryDirectory() as folder:
+        bare = measure("bare Flask endpoint", f"sqlite:///{folder}/bare.sqlite3", "bench.bare:app", args)
+        for name, url in (("line, SQLite", f"sqlite:///{folder}/line.sqlite3"), ("line, Redis", REDIS_URL)):
+            result = measure(name, url, "sms:create_app()", args)
+            print(f"{'':22} {100 * result['rps'] / bare['rps']:.0f}% of the bare endpoint's throughput")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
