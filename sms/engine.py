@@ -138,7 +138,7 @@ def _more(state: State, lang):
 def _number(text: str) -> int | None:
     """The number a text is, when it is only a small number ("2", " 2. ")."""
     digits = text.strip().rstrip(".)").strip()
-    return int(digits) if digits.isdigit() and len(digits) <= 2 else None
+    return int(digits) if digits.isascii() and digits.isdecimal() and len(digits) <= 2 else None
 
 
 def _choose(state: State, n: int, content):
@@ -172,17 +172,21 @@ def _clarify(state: State, choices: tuple[str, ...], content, score: float | Non
 
 
 def _free_text(state: State, text: str, content):
-    note = None
-    detected = content.detector.detect(text)
-    if detected and detected != (state.lang or content.default):
-        state = replace(state, lang=detected)
-        note = _language(state, content).strings["detected"]
-    new, reply = _answer_question(state, text, content)
-    if note:
-        events = reply.events + (f"lang:{detected}",)
-        with_note = f"{reply.text}\n{note}"
-        reply = replace(reply, events=events, text=with_note if segments.fits(with_note, content.budget) else reply.text)
-    return new, reply
+    """A question: answered in the first language to give a confident topic, or the first language tried.
+
+    A text clearly in another of the line's languages switches to it for the rest of the conversation,
+    and the reply says, in one line, how to switch back.
+    """
+    current = state.lang or content.default
+    candidates = content.detector.candidates(text, current)
+    chosen = next((code for code in candidates if content.languages[code].matcher.match(text).kind == "topic"),
+                  candidates[0])
+    if chosen == current:
+        return _answer_question(state, text, content)
+    new, reply = _answer_question(replace(state, lang=chosen), text, content)
+    with_note = f"{reply.text}\n{content.languages[chosen].strings['detected']}"
+    return new, replace(reply, events=reply.events + (f"lang:{chosen}",),
+                        text=with_note if segments.fits(with_note, content.budget) else reply.text)
 
 
 def _answer_question(state: State, text: str, content):

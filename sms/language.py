@@ -15,12 +15,13 @@ from .text import fold
 
 MIN_WORDS = 3  # fewer words than this are too short to judge
 MIN_LETTERS = 12
-MIN_CONFIDENCE = 0.6  # lingua's confidence for the best language
-MIN_LEAD = 0.3  # and its lead over the next
+CLEAR = 0.75  # lingua's confidence that makes a language the clear one ...
+CLEAR_LEAD = 0.5  # ... when this far ahead of the next
+POSSIBLE = 0.3  # a language this likely is worth trying when the clear choice is not there
 
 
 class Detector:
-    """Detects a text's language among a fixed set of language codes (ISO 639-1)."""
+    """Estimates which of a fixed set of languages (ISO 639-1 codes) a text is written in."""
 
     def __init__(self, codes: tuple[str, ...]):
         """codes: the content's languages; those lingua does not support are left out."""
@@ -33,19 +34,23 @@ class Detector:
         self._detector = (LanguageDetectorBuilder.from_languages(*self._codes).with_preloaded_language_models()
                           .build() if len(self._codes) > 1 else None)
 
-    def detect(self, text: str) -> str | None:
-        """The language code text is clearly written in, or None when it is short or unclear."""
+    def confidences(self, text: str) -> dict[str, float]:
+        """Each language's likelihood for text, best first; empty when text is too short to tell."""
         folded = fold(text)
         if self._detector is None or len(folded.split()) < MIN_WORDS or sum(c.isalpha() for c in folded) < MIN_LETTERS:
-            return None
-        values = self._detector.compute_language_confidence_values(text)
-        if not values:
-            return None
-        best = values[0].value
-        runner_up = values[1].value if len(values) > 1 else 0.0
-        if best < MIN_CONFIDENCE or best - runner_up < MIN_LEAD:
-            return None
-        return self._codes.get(values[0].language)
+            return {}
+        return {self._codes[v.language]: v.value for v in self._detector.compute_language_confidence_values(text)}
+
+    def candidates(self, text: str, current: str) -> list[str]:
+        """The languages to try text in, in order: a clearly different language alone; else the current
+        language, then any other that is possible (for a short or mixed text the matcher decides)."""
+        values = self.confidences(text)
+        ranked = list(values)
+        if ranked and ranked[0] != current:
+            lead = values[ranked[0]] - (values[ranked[1]] if len(ranked) > 1 else 0.0)
+            if values[ranked[0]] >= CLEAR and lead >= CLEAR_LEAD:
+                return [ranked[0]]
+        return [current] + [code for code in ranked if code != current and values[code] >= POSSIBLE]
 
 
 @lru_cache(maxsize=4)
