@@ -37,6 +37,7 @@ STRINGS = (
     "label_police", "label_immigration", "clarify", "clarify_footer", "unknown", "danger", "help",
     "stopped", "started", "quick_exit", "error", "no_more", "detected",
 )
+_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: 3x faster
 STALE_DAYS = 365
 WELCOME_SEGMENTS = 2
 MAX_MENU_ENTRIES = 9  # one digit each
@@ -136,8 +137,8 @@ class _Source:
         self._lines: dict[tuple, int] = {}
         try:
             text = path.read_text(encoding="utf-8")
-            self.data = yaml.safe_load(text)
-            self._index(yaml.compose(text), ())
+            self.data = yaml.load(text, Loader=_YAML)
+            self._index(yaml.compose(text, Loader=_YAML), ())
         except FileNotFoundError:
             problems.append(Problem(self.name, None, "file is missing"))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -495,7 +496,7 @@ def _command_words(root: Path, codes: list[str]) -> set[str]:
     found = set()
     for code in codes:
         try:
-            kw = yaml.safe_load(root.joinpath("content", code, "keywords.yaml").read_text(encoding="utf-8")) or {}
+            kw = yaml.load(root.joinpath("content", code, "keywords.yaml").read_text(encoding="utf-8"), Loader=_YAML) or {}
         except (OSError, yaml.YAMLError):
             continue  # reported when the language itself loads
         for words in (kw.get("commands") or {}).values():

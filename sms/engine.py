@@ -100,7 +100,7 @@ def _answer(state: State, text: str, command: str | None, content) -> tuple[Stat
     if command == "back":
         return _back(state, content)
     if command == "more":
-        return _more(state, lang)
+        return _more(state, content)
     choice = _number(text)
     if choice is not None:
         return _choose(state, choice, content)
@@ -127,8 +127,11 @@ def _back(state: State, content):
     return _show_menu(state, state.menu[:-1] or ("main",), content, "command")
 
 
-def _more(state: State, lang):
+def _more(state: State, content):
+    lang = _language(state, content)
     topic = lang.topics.get(state.topic) if state.topic else None
+    if topic is None and not state.menu:  # a new or expired conversation: nothing to continue
+        return _welcome(state, content, "command")
     if topic is None or state.page + 1 >= len(topic.pages):
         return state, Reply(lang.strings["no_more"], "command")
     page = state.page + 1

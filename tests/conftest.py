@@ -1,0 +1,147 @@
+"""Shared fixtures: the real content, apps on a temporary SQLite file, a Redis database, both stores."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import redis
+
+import sms
+from sms import content as content_module
+from sms.store import RedisStore, SQLiteStore
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = "redis://127.0.0.1:6379/13"
+HASH_SECRET = "test-secret"
+NUMBER = "+14065550123"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    """Tests see only the settings they give: none of the line's variables leak in from the shell."""
+    for name in (*sms.ENVIRONMENT, "FLASK_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def content():
+    """The real content, loaded once."""
+    return content_module.load(ROOT)
+
+
+@pytest.fixture(scope="session")
+def en(content):
+    """The English language of the real content."""
+    return content.languages["en"]
+
+
+@pytest.fixture
+def make_app(tmp_path, content, monkeypatch):
+    """A factory of apps on a temporary SQLite file; keyword arguments override the config.
+
+    The real content is parsed once per session: apps built here reuse it (other content folders, and
+    apps built by calling sms.create_app directly, still go through the loader).
+    """
+    real_load = content_module.load
+
+    def load(root, budget=3, today=None):
+        if Path(root) == ROOT and budget == content.budget and today is None:
+            return content
+        return real_load(root, budget, today)
+
+    monkeypatch.setattr(content_module, "load", load)
+
+    def make(**overrides):
+        config = {"TESTING": True, "SMS_STORE_URL": f"sqlite:///{tmp_path}/t.sqlite3", "SMS_HASH_SECRET": HASH_SECRET}
+        config.update(overrides)
+        return sms.create_app({k: v for k, v in config.items() if v is not None})
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def _redis_or_skip(url: str) -> redis.Redis:
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        reason = f"Redis is not reachable at {url} ({type(exc).__name__}: {exc})"
+        if os.environ.get("SMS_REQUIRE_REDIS") == "1":
+            pytest.fail(f"{reason}, and SMS_REQUIRE_REDIS=1 requires it")
+        pytest.skip(f"{reason}; start redis-server (or set SMS_REQUIRE_REDIS=1 to fail instead)")
+    return client
+
+
+@pytest.fixture
+def redis_client():
+    """A client on test database 13, emptied before and after the test."""
+    client = _redis_or_skip(REDIS_URL)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def redis_url(redis_client):
+    """The URL of test database 13 (emptied before and after the test); skips when Redis is down."""
+    return REDIS_URL
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def store(request, tmp_path):
+    """Each store test runs on both stores."""
+    if request.param == "sqlite":
+        return SQLiteStore(tmp_path / "store.sqlite3")
+    return RedisStore(request.getfixturevalue("redis_url"))
+
+
+@pytest.fixture
+def content_copy(tmp_path):
+    """A copy of the real content/ and menus/ under tmp_path, to break on purpose."""
+    root = tmp_path / "copy"
+    for folder in ("content", "menus"):
+        shutil.copytree(ROOT / folder, root / folder)
+    return root
+
+
+def twilio_form(body: str | None = "hi", sid: str | None = None, number: str | None = NUMBER, **extra) -> dict:
+    """The form Twilio posts for an inbound SMS (None leaves a field out)."""
+    form = {
+        "ToCountry": "US", "ToState": "MT", "SmsMessageSid": sid, "NumMedia": "0", "ToCity": "HELENA",
+        "FromZip": "59801", "SmsSid": sid, "FromState": "MT", "SmsStatus": "received", "FromCity": "MISSOULA",
+        "Body": body, "FromCountry": "US", "To": "+14065550000", "ToZip": "59601", "NumSegments": "1",
+        "MessageSid": sid, "AccountSid": "AC" + "0" * 32, "From": number, "ApiVersion": "2010-04-01",
+    }
+    form.update(extra)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def messages(response) -> list[str]:
+    """The texts of the <Message> verbs of a TwiML response (checks it is TwiML)."""
+    assert response.status_code == 200, response.data
+    assert response.mimetype == "application/xml"
+    root = ET.fromstring(response.data)
+    assert root.tag == "Response"
+    assert all(child.tag == "Message" for child in root)
+    return [m.text or "" for m in root.findall("Message")]
+
+
+def one_message(response) -> str:
+    """The single message a TwiML response carries."""
+    found = messages(response)
+    assert len(found) == 1, found
+    return found[0]

@@ -1,0 +1,120 @@
+"""Real servers for tests and benchmarks: gunicorn serving the line, a private redis-server, signed posts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from twilio.request_validator import RequestValidator
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "test-token"
+
+
+class SlowLoads:
+    """A real store whose load() returns only after a pause: it widens the window in which two workers
+    answering the same number could overwrite each other, so a missing compare-and-set shows."""
+
+    def __init__(self, store, seconds: float):
+        self._store, self._seconds = store, seconds
+
+    def load(self, *args, **kwargs):
+        record = self._store.load(*args, **kwargs)
+        time.sleep(self._seconds)
+        return record
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
+def slow_app():
+    """The line's app with SlowLoads around its store (gunicorn app "servers:slow_app()")."""
+    import sms
+
+    app = sms.create_app()
+    line = app.extensions["sms_line"]
+    line.store = SlowLoads(line.store, float(os.environ.get("SLOW_LOAD_SECONDS", "0.05")))
+    return app
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, seconds: float = 20.0) -> None:
+    """Return once something accepts connections on port; raise after seconds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listening on port {port} after {seconds}s")
+
+
+@contextmanager
+def gunicorn(store_url: str, workers: int = 4, app: str = "sms:create_app()", extra_env: dict | None = None):
+    """Serve app under gunicorn on a free port with signed requests required; yields the base URL."""
+    port = free_port()
+    env = {**os.environ, "SMS_STORE_URL": store_url, "SMS_HASH_SECRET": "test-secret",
+           "TWILIO_AUTH_TOKEN": TOKEN, "PYTHONPATH": str(ROOT / "tests"), **(extra_env or {})}
+    command = [sys.executable, "-m", "gunicorn", "--preload", "--workers", str(workers), "--bind",
+               f"127.0.0.1:{port}", "--graceful-timeout", "5", app]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def signed_post(base: str, params: dict, path: str = "/sms", timeout: float = 20.0) -> tuple[int, str]:
+    """POST params to base+path with a valid X-Twilio-Signature; (status, body)."""
+    url = base + path
+    signature = RequestValidator(TOKEN).compute_signature(url, params)
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(params).encode(),
+                                     headers={"X-Twilio-Signature": signature})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+@contextmanager
+def redis_server(port: int | None = None):
+    """A private, memory-only redis-server on a free port; yields (port, stop, start)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise FileNotFoundError("redis-server is not installed")
+    port = port or free_port()
+    state = {}
+
+    def start():
+        state["p"] = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                       "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(port)
+
+    def stop():
+        state["p"].terminate()
+        state["p"].wait(timeout=10)
+
+    start()
+    try:
+        yield port, stop, start
+    finally:
+        if state["p"].poll() is None:
+            stop()

@@ -1,0 +1,405 @@
+"""The conversation engine, driven directly with the real content: expected texts come from the content."""
+
+from __future__ import annotations
+
+import dataclasses
+from types import MappingProxyType
+
+import pytest
+
+from sms import engine
+from sms.engine import State
+
+NOW = 1_800_000_000.0
+HOTLINE = "1-888-373-7888"
+OPT_OUT = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"]
+OPT_IN = ["START", "UNSTOP", "YES"]
+DANGER = [
+    "they wont let me leve the ranch",
+    "im traped, boss took my phone",
+    "my boss locked us in the trailer",
+    "he has a gun and says hes gonna kill me",
+    "plese send help",
+    "help me now pls",
+    "the man beats me when I ask for pay",
+    "they are takin us somewhere, i dont know where we are",
+    "they are holdin me agianst my will",
+    "Im scared for my life",
+]
+QUESTIONS = {  # clear questions and the topic that answers them
+    "how do I report trafficking": "report",
+    "what are the signs of trafficking": "red-flags",
+    "my boss took my pasport": "red-flags",
+    "what are my rights": "rights",
+}
+
+
+def run(content, texts, state=None, now=NOW, gap=10.0, **kwargs):
+    """Send texts one after another (gap seconds apart); the final state and every reply."""
+    state = state or State()
+    replies = []
+    for i, text in enumerate(texts):
+        state, reply = engine.step(state, text, content, now + i * gap, **kwargs)
+        replies.append(reply)
+    return state, replies
+
+
+def topic_paths(content):
+    """Each topic reachable by numbers: the numbers to text after the welcome, and the menu it is in."""
+    found, queue, seen = {}, [("main", [])], {"main"}
+    while queue:
+        menu, path = queue.pop(0)
+        for n, entry in enumerate(content.menus[menu], 1):
+            if entry.kind == "topic":
+                found.setdefault(entry.target, (path + [str(n)], menu))
+            elif entry.target not in seen:
+                seen.add(entry.target)
+                queue.append((entry.target, path + [str(n)]))
+    return found
+
+
+@pytest.fixture
+def in_topic(content, en):
+    """A state on page 1 of a topic with several pages."""
+    topic_id = max(en.topics, key=lambda t: len(en.topics[t].pages))
+    if len(en.topics[topic_id].pages) < 3:
+        pytest.skip("no topic has 3 pages")
+    numbers, menu = topic_paths(content)[topic_id]
+    state, replies = run(content, ["hi", *numbers])
+    assert replies[-1].topic == topic_id
+    return state, topic_id, menu
+
+
+def clarify_state(content):
+    """A state with an open did-you-mean question, and its reply."""
+    for text in ("my boss", "papers", "montana", "workers", "farm work", "police", "laws"):
+        state, (_, reply) = run(content, ["hi", text])
+        if reply.kind == "clarify":
+            return state, reply
+    pytest.fail("none of the candidate texts gets a did-you-mean question: matching changed, update the list")
+
+
+# -- welcome and menus --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["hi", "Hello", "hey there", "", "  ", "?"])
+def test_first_text_gets_the_welcome(content, en, text):
+    state, reply = engine.step(State(), text, content, NOW)
+    assert reply.text == en.menus["main"]
+    assert "911" in reply.text and HOTLINE in reply.text
+    assert state.menu == ("main",)
+    assert state.seen == NOW
+
+
+def test_numbers_open_every_menu_entry(content, en):
+    opened = set()
+    paths = [[]]  # numbers texted after the welcome to reach each menu
+    while paths:
+        path = paths.pop()
+        assert len(path) <= 4, f"menus nest too deep, or in a circle: {path}"
+        state, replies = run(content, ["hi", *path])
+        menu = _entry(content, path).target if path else "main"
+        assert replies[-1].text == en.menus[menu]
+        for n, entry in enumerate(content.menus[menu], 1):
+            new, reply = engine.step(state, f"{n}", content, NOW + 999)
+            if entry.kind == "menu":
+                assert reply.text == en.menus[entry.target]
+                assert reply.kind == "menu"
+                assert new.menu[-1] == entry.target
+                paths.append(path + [str(n)])
+            else:
+                assert reply.kind == "topic"
+                assert reply.topic == entry.target
+                assert reply.text == en.topics[entry.target].pages[0]
+                assert new.topic == entry.target and new.page == 0
+                opened.add(entry.target)
+    assert opened == set(en.topics)  # every topic can be reached by numbers
+
+
+def _entry(content, path):
+    menu = "main"
+    for number in path:
+        entry = content.menus[menu][int(number) - 1]
+        menu = entry.target
+    return entry
+
+
+@pytest.mark.parametrize("text", ["2.", " 2 ", "2)"])
+def test_number_with_noise_is_a_choice(content, en, text):
+    _, (_, reply) = run(content, ["hi", text])
+    entry = content.menus["main"][1]
+    expected = en.menus[entry.target] if entry.kind == "menu" else en.topics[entry.target].pages[0]
+    assert reply.text == expected
+
+
+def test_number_outside_the_menu_shows_the_menu_again(content, en):
+    too_big = str(len(content.menus["main"]) + 1)
+    state, (_, reply) = run(content, ["hi", too_big])
+    assert reply.kind == "unknown"
+    assert reply.text == en.menus["main"]
+    assert state.menu == ("main",)
+
+
+def test_more_pages_through_every_topic_to_its_contacts_then_no_more(content, en):
+    paths = topic_paths(content)
+    for topic_id, topic in en.topics.items():
+        state, replies = run(content, ["hi", *paths[topic_id][0]])
+        reply = replies[-1]
+        assert reply.text == topic.pages[0]
+        pages = [reply.text]
+        for _ in range(len(topic.pages) - 1):
+            state, reply = engine.step(state, "MORE", content, NOW + 100)
+            assert reply.kind == "topic" and reply.topic == topic_id
+            pages.append(reply.text)
+        assert pages == list(topic.pages)
+        assert en.strings["contacts_intro"] in pages[-1]
+        assert all(en.strings["contacts_intro"] not in p for p in pages[:-1])
+        state, reply = engine.step(state, "MORE", content, NOW + 100)
+        assert reply.text == en.strings["no_more"]
+        state, reply = engine.step(state, "more", content, NOW + 100)
+        assert reply.text == en.strings["no_more"]
+
+
+def test_more_through_a_topic_reached_by_numbers(content, en, in_topic):
+    state, topic_id, _ = in_topic
+    pages = en.topics[topic_id].pages
+    _, replies = run(content, ["MORE", "more.", " Next ", "CONTINUE", "More!"][:len(pages) - 1], state=state)
+    assert [r.text for r in replies] == list(pages[1:])
+
+
+def test_more_outside_a_topic_says_there_is_no_more(content, en):
+    _, (_, reply) = run(content, ["hi", "MORE"])
+    assert reply.text == en.strings["no_more"]
+
+
+def test_back_goes_up_one_level(content, en, in_topic):
+    state, _, menu = in_topic
+    state, (to_menu, to_main, still_main) = run(content, ["BACK", "back", "Back."], state=state)
+    assert to_menu.text == en.menus[menu]
+    assert to_main.text == en.menus["main"]
+    assert still_main.text == en.menus["main"]
+    assert state.menu == ("main",) and state.topic is None
+
+
+@pytest.mark.parametrize("text", ["MENU", "menu.", " Menu ", "MENU!", "Menú", "mEnU", "0", "main menu"])
+def test_menu_commands_go_to_the_top_from_anywhere(content, en, in_topic, text):
+    state, _, _ = in_topic
+    new, reply = engine.step(state, text, content, NOW + 60)
+    assert reply.text == en.menus["main"]
+    assert new.menu == ("main",) and new.topic is None
+    # and from a sub-menu
+    _, (_, _, reply) = run(content, ["hi", "1", text])
+    assert reply.text == en.menus["main"]
+
+
+# -- danger -----------------------------------------------------------------------------------------------
+
+
+def _states(content):
+    """Somewhere in every part of a conversation."""
+    numbers, _ = next(iter(topic_paths(content).values()))
+    yield "new", State()
+    yield "welcome", run(content, ["hi"])[0]
+    yield "sub-menu", run(content, ["hi", "1"])[0]
+    yield "topic", run(content, ["hi", *numbers])[0]
+    yield "topic page 2", run(content, ["hi", *numbers, "MORE"])[0]
+    yield "did-you-mean", clarify_state(content)[0]
+    yield "expired", dataclasses.replace(run(content, ["hi", "1"])[0], seen=NOW - 86400)
+
+
+@pytest.mark.parametrize("text", DANGER)
+def test_danger_gets_911_and_the_hotline_wherever_the_texter_is(content, en, text):
+    for where, state in _states(content):
+        _, reply = engine.step(state, text, content, NOW + 60)
+        assert reply.kind == "danger", where
+        assert reply.text == en.strings["danger"]
+        assert "911" in reply.text and HOTLINE in reply.text and "233733" in reply.text
+        assert reply.text.index("911") < reply.text.index(HOTLINE)  # 911 first
+        assert "danger" in reply.events
+
+
+@pytest.mark.parametrize("text", ["what are the signs of trafficking", "how can I help as a community member",
+                                  "which industries", "how do I report trafficking", "what are my rights"])
+def test_ordinary_questions_are_not_danger(content, text):
+    _, (_, reply) = run(content, ["hi", text])
+    assert reply.kind != "danger"
+
+
+def _with_danger(content, *phrases):
+    """The real content, with command words added to the English danger phrases."""
+    en = content.languages["en"]
+    lang = dataclasses.replace(en, danger=en.danger + tuple(tuple(p.split()) for p in phrases))
+    return dataclasses.replace(content, languages=MappingProxyType({**content.languages, "en": lang}))
+
+
+def test_danger_is_checked_before_help_and_menu_but_after_opt_out(content, en):
+    risky = _with_danger(content, "help", "menu", "more", "stop", "clear")
+    for word in ("HELP", "MENU", "MORE", "CLEAR"):
+        _, (_, reply) = run(risky, ["hi", word])
+        assert reply.kind == "danger", word
+    state, (_, reply) = run(risky, ["hi", "STOP"])
+    assert reply.kind == "command" and reply.text == en.strings["stopped"]
+    assert state.opted_out
+
+
+def test_opted_out_number_gets_nothing_even_for_danger(content):
+    state, replies = run(content, ["hi", "STOP", DANGER[0]])
+    assert replies[-1].text is None
+    assert state.opted_out
+
+
+# -- HELP, opt-out, opt-in, quick exit --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["HELP", "help", "Help!", "INFO", "info."])
+def test_help_says_who_we_are_rates_and_how_to_stop(content, en, text):
+    state, (_, _, reply) = run(content, ["hi", "1", text])
+    assert reply.text == en.strings["help"]
+    assert "Msg&data rates may apply" in reply.text
+    assert "STOP" in reply.text
+    assert HOTLINE in reply.text
+    assert not state.opted_out
+
+
+@pytest.mark.parametrize("word", OPT_OUT)
+def test_every_opt_out_word_in_any_case_stops_the_line(content, en, word):
+    for variant in (word, word.lower(), word.title(), f" {word.lower()}. "):
+        for prefix in ([], ["hi"], ["hi", "1"]):
+            state, replies = run(content, [*prefix, variant])
+            assert state.opted_out, variant
+            assert replies[-1].text == en.strings["stopped"]
+            assert "optout" in replies[-1].events
+            after, silent = run(content, ["hi", "1", "MORE", "HELP", "MENU", "ENGLISH", word, "hola"], state=state,
+                                now=NOW + 100)
+            assert [r.text for r in silent] == [None] * len(silent), variant
+            assert after.opted_out
+
+
+@pytest.mark.parametrize("word", OPT_IN)
+def test_opt_in_words_start_the_line_again(content, en, word):
+    for variant in (word, word.lower(), f"{word.title()}!"):
+        state, _ = run(content, ["hi", "STOP", "hi"])
+        state, reply = engine.step(state, variant, content, NOW + 100)
+        assert not state.opted_out
+        assert reply.text is not None
+        assert en.strings["started"] in reply.text
+        assert en.menus["main"] in reply.text
+        _, reply = engine.step(state, "1", content, NOW + 110)
+        assert reply.text is not None
+
+
+def test_opt_out_survives_session_expiry(content):
+    state, _ = run(content, ["hi", "STOP"])
+    state, reply = engine.step(state, "hi", content, NOW + 7 * 86400)
+    assert reply.text is None and state.opted_out
+
+
+@pytest.mark.parametrize("text", ["CLEAR", "clear", "Clear.", " CLEAR! "])
+def test_quick_exit_forgets_everything_with_one_word(content, en, in_topic, text):
+    state, _, _ = in_topic
+    new, reply = engine.step(state, text, content, NOW + 60)
+    assert reply.forget
+    assert reply.text == en.strings["quick_exit"]
+    assert len(reply.text.split()) == 1
+    assert dataclasses.replace(new, seen=None) == State()
+    _, reply = engine.step(new, "hi", content, NOW + 70)  # and the line starts over
+    assert reply.text == en.menus["main"]
+
+
+# -- sessions -------------------------------------------------------------------------------------------
+
+
+def test_session_continues_within_session_minutes(content, en, in_topic):
+    state, topic_id, _ = in_topic
+    _, reply = engine.step(state, "MORE", content, state.seen + 5 * 60 - 1, session_minutes=5)
+    assert reply.text == en.topics[topic_id].pages[1]
+
+
+def test_session_expires_after_session_minutes(content, en, in_topic):
+    state, topic_id, _ = in_topic
+    later = state.seen + 5 * 60 + 1
+    new, reply = engine.step(state, "hello", content, later, session_minutes=5)
+    assert reply.text == en.menus["main"]
+    assert new.topic is None and new.menu == ("main",)
+    _, reply = engine.step(state, "MORE", content, later, session_minutes=5)
+    assert reply.text != en.topics[topic_id].pages[1]
+
+
+def test_default_session_is_30_minutes(content, en, in_topic):
+    state, topic_id, _ = in_topic
+    _, reply = engine.step(state, "MORE", content, state.seen + 29 * 60)
+    assert reply.text == en.topics[topic_id].pages[1]
+    _, reply = engine.step(state, "hello", content, state.seen + 31 * 60)
+    assert reply.text == en.menus["main"]
+
+
+def test_expiry_keeps_the_chosen_language(content):
+    others = [code for code in content.languages if code != content.default]
+    code = others[0] if others else content.default  # another language when the content has one
+    word = next(w for w, c in content.switches.items() if c == code)
+    welcome = content.languages[code].menus["main"]
+    state, (reply,) = run(content, [word.upper()])
+    assert state.lang == code
+    assert reply.text.startswith(welcome)
+    state, _ = run(content, ["1"], state=state, now=NOW + 10)
+    new, reply = engine.step(state, "ok", content, NOW + 3 * 3600)
+    assert new.lang == code
+    assert reply.text == welcome
+
+
+# -- did you mean, free text ----------------------------------------------------------------------------
+
+
+def test_did_you_mean_lists_choices_and_numbers_pick_among_them(content, en):
+    state, reply = clarify_state(content)
+    assert 2 <= len(state.choices) <= 9
+    lines = reply.text.split("\n")
+    assert lines[0] == en.strings["clarify"]
+    assert lines[1:1 + len(state.choices)] == [f"{n} {en.topics[t].title}" for n, t in enumerate(state.choices, 1)]
+    for n, topic_id in enumerate(state.choices, 1):
+        new, picked = engine.step(state, str(n), content, NOW + 60)
+        assert picked.topic == topic_id
+        assert picked.text == en.topics[topic_id].pages[0]
+        assert new.choices == ()
+    new, again = engine.step(state, str(len(state.choices) + 1), content, NOW + 60)
+    assert again.kind == "clarify" and again.text == reply.text
+    assert new.choices == state.choices
+
+
+def test_back_from_did_you_mean_shows_the_menu(content, en):
+    state, _ = clarify_state(content)
+    new, reply = engine.step(state, "BACK", content, NOW + 60)
+    assert reply.text == en.menus[state.menu[-1]]
+    assert new.choices == ()
+
+
+@pytest.mark.parametrize("text, topic_id", QUESTIONS.items())
+def test_clear_question_reaches_its_topic(content, en, text, topic_id):
+    for prefix in ([], ["hi"], ["hi", "1"]):
+        state, replies = run(content, [*prefix, text])
+        assert replies[-1].kind == "topic", (prefix, replies[-1])
+        assert replies[-1].topic == topic_id
+        assert replies[-1].text == en.topics[topic_id].pages[0]
+        assert replies[-1].score > 0
+        assert f"topic:{topic_id}" in replies[-1].events
+        _, more = engine.step(state, "MORE", content, NOW + 100)
+        if len(en.topics[topic_id].pages) > 1:
+            assert more.text == en.topics[topic_id].pages[1]
+
+
+@pytest.mark.parametrize("text", ["xqzv blorf", "asdfgh qwerty", "k", "???", "\U0001F600\U0001F600"])
+def test_gibberish_is_admitted_with_a_way_forward(content, en, text):
+    _, (welcome, reply) = run(content, ["hi", text])
+    assert reply.kind == "unknown"
+    assert reply.text == en.strings["unknown"]
+    assert "MENU" in reply.text or HOTLINE in reply.text
+    assert "unmatched" in reply.events
+    first, = run(content, [text])[1]
+    assert first.text == en.menus["main"]  # a first text is greeted, not apologised to
+
+
+def test_state_round_trips_through_a_dict(content, in_topic):
+    state, _, _ = in_topic
+    assert State.from_dict(state.to_dict()) == state
+    assert State.from_dict({**state.to_dict(), "added_later": 1}) == state
+    assert State.from_dict(None) == State()

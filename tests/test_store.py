@@ -1,0 +1,273 @@
+"""Both stores, one interface: records, compare-and-set, opt-outs, expiry, counters, hashed numbers."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+
+import pytest
+from conftest import HASH_SECRET, NUMBER, REDIS_URL, twilio_form
+
+from sms import engine
+from sms.line import Line, Settings
+from sms.store import Record, RedisStore, SQLiteStore, number_key, open_store
+
+KEY = number_key(NUMBER, HASH_SECRET)
+DAY = 86400
+BLOB = {"state": {"menu": ["main"]}, "replies": []}
+
+
+def test_unknown_key_is_empty_at_version_0(store):
+    assert store.load(KEY) == Record(None, 0, False)
+
+
+def test_save_and_load_round_trip(store):
+    assert store.save(KEY, BLOB, 0, False, DAY)
+    assert store.load(KEY) == Record(BLOB, 1, False)
+    changed = {"state": {"menu": ["main", "signs"], "topic": "red-flags"}, "replies": [["SM1", "text", "topic"]]}
+    assert store.save(KEY, changed, 1, False, DAY)
+    assert store.load(KEY) == Record(changed, 2, False)
+    assert store.load(number_key("+14065550999", HASH_SECRET)) == Record(None, 0, False)  # others untouched
+
+
+def test_compare_and_set_refuses_a_stale_version_and_writes_nothing(store):
+    assert store.save(KEY, BLOB, 0, False, DAY)
+    assert not store.save(KEY, {"state": {"lost": True}}, 0, True, DAY)  # another worker saved first
+    assert not store.save(KEY, {"state": {"lost": True}}, 7, True, DAY)  # a version from nowhere
+    assert not store.save(KEY, None, 0, True, DAY)
+    assert store.load(KEY) == Record(BLOB, 1, False)
+
+
+def test_compare_and_set_on_a_new_key_needs_version_0(store):
+    assert not store.save(KEY, BLOB, 1, True, DAY)
+    assert store.load(KEY) == Record(None, 0, False)
+
+
+def test_blob_none_deletes_the_conversation_but_keeps_the_opt_out(store):
+    assert store.save(KEY, BLOB, 0, True, DAY)
+    assert store.load(KEY) == Record(BLOB, 1, True)
+    assert store.save(KEY, None, 1, True, DAY)
+    record = store.load(KEY)
+    assert record.blob is None and record.opted_out
+    assert store.save(KEY, BLOB, record.version, True, DAY)  # and the conversation can start again
+
+
+def test_opt_out_is_kept_until_opt_in(store):
+    assert store.save(KEY, BLOB, 0, True, DAY)
+    assert store.save(KEY, None, 1, True, DAY)
+    assert store.load(KEY).opted_out
+    version = store.load(KEY).version
+    assert store.save(KEY, BLOB, version, False, DAY)  # START
+    assert not store.load(KEY).opted_out
+
+
+def test_opt_out_survives_quick_exit_through_the_line(store, content):
+    line = Line(content, store, Settings(HASH_SECRET))
+    assert line.handle(NUMBER, "hi", "SM1").text
+    assert line.handle(NUMBER, "STOP", "SM2").kind == "command"
+    assert line.handle(NUMBER, "CLEAR", "SM3").text is None
+    record = store.load(KEY)
+    assert record.opted_out and record.blob is None  # CLEAR forgot the conversation, not the opt-out
+    assert line.handle(NUMBER, "hi", "SM4").text is None
+    assert line.handle(NUMBER, "START", "SM5").text is not None
+    assert not store.load(KEY).opted_out
+
+
+def test_quick_exit_through_the_line_deletes_the_conversation(store, content):
+    line = Line(content, store, Settings(HASH_SECRET))
+    line.handle(NUMBER, "hi", "SM1")
+    line.handle(NUMBER, "1", "SM2")
+    assert store.load(KEY).blob is not None
+    reply = line.handle(NUMBER, "CLEAR", "SM3")
+    assert reply.forget
+    record = store.load(KEY)
+    assert record.blob is None and not record.opted_out
+
+
+def test_sessions_expire(store, redis_url_if_redis):
+    if isinstance(store, SQLiteStore):
+        assert store.save(KEY, BLOB, 0, True, ttl=60, now=1000.0)
+        assert store.load(KEY, now=1059.0).blob == BLOB
+        expired = store.load(KEY, now=1061.0)
+        assert expired.blob is None and expired.opted_out  # the opt-out does not expire
+        assert store.save(KEY, BLOB, expired.version, True, ttl=60, now=1061.0)  # and saving works on
+    else:
+        client = redis_url_if_redis
+        assert store.save(KEY, BLOB, 0, False, ttl=3600)
+        assert 3590 <= client.ttl(f"{store.prefix}s:{KEY}") <= 3600
+        assert store.save(KEY, BLOB, 1, True, ttl=1)
+        time.sleep(1.2)
+        expired = store.load(KEY)
+        assert expired.blob is None and expired.opted_out
+        assert client.ttl(f"{store.prefix}o:{KEY}") == -1  # the opt-out never expires
+
+
+@pytest.fixture
+def redis_url_if_redis(store, request):
+    """The Redis client when the store is Redis."""
+    return request.getfixturevalue("redis_client") if isinstance(store, RedisStore) else None
+
+
+def test_counters_add_up_per_day(store):
+    store.count("2026-11-29", ["topic:report", "unmatched"])
+    store.count("2026-11-30", ["topic:report"])
+    store.count("2026-11-30", ["topic:report", "danger"])
+    store.count("2026-11-30", [])
+    assert store.counters("2026-11-01") == {
+        "2026-11-29": {"topic:report": 1, "unmatched": 1},
+        "2026-11-30": {"topic:report": 2, "danger": 1},
+    }
+    assert store.counters("2026-11-30") == {"2026-11-30": {"topic:report": 2, "danger": 1}}
+    assert store.counters("2026-12-01") == {}
+
+
+def test_the_line_counts_what_happened(store, content):
+    line = Line(content, store, Settings(HASH_SECRET))
+    now = time.time()
+    for i, text in enumerate(["hi", "how do I report trafficking", "xqzv blorf", "they locked us in", "STOP"]):
+        line.handle(NUMBER, text, f"SM{i}", now=now + i)
+    line.handle(NUMBER, "they locked us in", "SM3", now=now + 9)  # a retry is not counted twice
+    day = time.strftime("%Y-%m-%d", time.gmtime(now))
+    counts = store.counters(day)[day]
+    assert counts["topic:report"] == 1
+    assert counts["danger"] == 1
+    assert counts["optout"] == 1
+    assert counts["unmatched"] == 2  # the first "hi" and the gibberish
+
+
+def test_line_retries_when_another_worker_saved_first(store, content):
+    """Compare-and-set in use: a competing save between load and save makes the line answer again."""
+    en = content.languages["en"]
+    line = Line(content, store, Settings(HASH_SECRET))
+    now = time.time()
+    line.handle(NUMBER, "hi", "SM1", now=now)
+    real_save, raced = store.save, []
+
+    def save_after_a_rival(key, blob, version, *args, **kwargs):
+        if not raced:  # another worker answers "1" for the same number just before this save
+            raced.append(True)
+            rival = Line(content, store, Settings(HASH_SECRET))
+            store.save = real_save
+            rival.handle(NUMBER, "1", "SMrival", now=now + 1)
+            store.save = save_after_a_rival
+        return real_save(key, blob, version, *args, **kwargs)
+
+    store.save = save_after_a_rival
+    reply = line.handle(NUMBER, "1", "SM2", now=now + 1)
+    store.save = real_save
+    assert raced
+    # the rival opened main's entry 1; this text, answered again on top of it, chose entry 1 of that
+    first = content.menus["main"][0]
+    inner = content.menus[first.target][0] if first.kind == "menu" else None
+    expected = (en.menus[inner.target] if inner.kind == "menu" else en.topics[inner.target].pages[0]) if inner else None
+    assert reply.text == expected
+    assert store.load(KEY).version == 3
+
+
+def test_number_key_is_an_hmac_of_the_number():
+    expected = hmac.new(b"test-secret", NUMBER.encode(), hashlib.sha256).hexdigest()
+    assert number_key(NUMBER, HASH_SECRET) == expected
+    assert number_key(NUMBER, "another-secret") != expected
+    assert number_key("+14065550124", HASH_SECRET) != expected
+    assert number_key(" +1 406 555 0123 ", HASH_SECRET) == expected
+    assert NUMBER.strip("+") not in expected
+
+
+def _numbers(number):
+    digits = number.lstrip("+")
+    return [number, digits, digits[1:], digits[-7:]]
+
+
+BODIES = ["hi", "how do I report trafficking zebraword", "1", "MORE", "they locked us in the quarry", "STOP", "START"]
+
+
+def _converse(client, number=NUMBER):
+    for i, body in enumerate(BODIES):
+        response = client.post("/sms", data=twilio_form(body, sid=f"SMpriv{i}", number=number))
+        assert response.status_code == 200
+
+
+def test_sqlite_file_never_holds_a_number_or_a_body(make_app, tmp_path):
+    app = make_app()
+    _converse(app.test_client())
+    files = sorted(tmp_path.glob("t.sqlite3*"))
+    assert files
+    data = b"".join(f.read_bytes() for f in files)
+    assert number_key(NUMBER, HASH_SECRET).encode() in data  # the hash is there instead
+    for raw in _numbers(NUMBER):
+        assert raw.encode() not in data, raw
+    for body in ("zebraword", "quarry"):
+        assert body.encode() not in data, body
+
+
+def test_redis_never_holds_a_number_or_a_body(make_app, redis_url, redis_client):
+    app = make_app(SMS_STORE_URL=redis_url)
+    _converse(app.test_client())
+    keys = list(redis_client.scan_iter())
+    assert keys
+    seen = []
+    for key in keys:
+        seen.append(key)
+        kind = redis_client.type(key)
+        if kind == b"hash":
+            for field, value in redis_client.hgetall(key).items():
+                seen += [field, value]
+        elif kind == b"string":
+            seen.append(redis_client.get(key))
+        else:
+            pytest.fail(f"unexpected Redis type {kind} for {key}")
+    data = b"\n".join(seen)
+    assert number_key(NUMBER, HASH_SECRET).encode() in data
+    for raw in _numbers(NUMBER):
+        assert raw.encode() not in data, raw
+    for body in ("zebraword", "quarry"):
+        assert body.encode() not in data, body
+
+
+def test_different_secrets_keep_different_records(make_app, tmp_path):
+    one = make_app(SMS_HASH_SECRET="secret-one").extensions["sms_line"]
+    two = make_app(SMS_HASH_SECRET="secret-two").extensions["sms_line"]
+    one.handle(NUMBER, "hi", "SM1")
+    one.handle(NUMBER, "1", "SM2")
+    assert one.store.load(number_key(NUMBER, "secret-one")).version == 2
+    assert two.store.load(number_key(NUMBER, "secret-two")).version == 0
+
+
+def test_open_store_by_url(tmp_path):
+    default = open_store(None, tmp_path / "instance")
+    assert isinstance(default, SQLiteStore)
+    assert (tmp_path / "instance" / "sms.sqlite3").is_file()  # made on first use, folder and all
+    named = open_store(f"sqlite:///{tmp_path}/named.sqlite3", tmp_path)
+    assert isinstance(named, SQLiteStore) and named.path == tmp_path / "named.sqlite3"
+    assert isinstance(open_store(REDIS_URL, tmp_path), RedisStore)  # connects only when used
+    with pytest.raises(ValueError):
+        open_store("postgres://db/line", tmp_path)
+
+
+def test_sqlite_store_is_made_on_first_use_by_the_app(make_app, tmp_path):
+    path = tmp_path / "deep" / "folder" / "line.sqlite3"
+    app = make_app(SMS_STORE_URL=f"sqlite:///{path}")
+    assert path.is_file()
+    app.extensions["sms_line"].store.ping()
+
+
+def test_unreachable_redis_is_a_store_error_and_the_line_still_answers(content):
+    from sms.store import StoreError
+
+    store = RedisStore("redis://127.0.0.1:1/0", timeout=0.5)
+    with pytest.raises(StoreError):
+        store.ping()
+    with pytest.raises(StoreError):
+        store.load(KEY)
+    reply = Line(content, store, Settings(HASH_SECRET)).handle(NUMBER, "hi", "SM1")
+    assert reply.text == content.languages["en"].menus["main"]
+
+
+def test_engine_state_is_what_the_store_keeps(store, content):
+    line = Line(content, store, Settings(HASH_SECRET))
+    line.handle(NUMBER, "hi", "SM1")
+    line.handle(NUMBER, "1", "SM2")
+    state = engine.State.from_dict(store.load(KEY).blob["state"])
+    first = content.menus["main"][0]
+    assert state.menu[-1] == (first.target if first.kind == "menu" else "main")
