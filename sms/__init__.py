@@ -1,7 +1,8 @@
 """A text-message information line about trafficking of migrants and refugees in Montana.
 
 create_app() builds the Flask app that Twilio calls: configuration from the environment (or a dict, for
-tests), content loaded and checked once, the store opened, the webhook blueprint registered.
+tests), content loaded and checked once, the store opened, the webhook blueprint registered, and the
+operator's pages (the simulator, the stats page) and, in debug mode, content reloading.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ ENVIRONMENT = {
     "SMS_SESSION_MINUTES": ("SMS_SESSION_MINUTES", float, 30.0),
     "SMS_SEGMENT_BUDGET": ("SMS_SEGMENT_BUDGET", int, 3),
     "SMS_KEEP_DAYS": ("SMS_KEEP_DAYS", float, 30.0),
+    "SMS_SIMULATOR_PASSWORD": ("SMS_SIMULATOR_PASSWORD", str, None),
+    "SMS_STATS_PASSWORD": ("SMS_STATS_PASSWORD", str, None),
+    "SMS_KEEP_UNMATCHED": ("SMS_KEEP_UNMATCHED", bool, False),
 }
 
 
@@ -69,10 +73,18 @@ def create_app(config: dict | None = None) -> Flask:
             log.error("TWILIO_AUTH_TOKEN is not set: every request to /sms will be refused (403)")
     content = content_module.load(Path(app.config["SMS_CONTENT_DIR"]), app.config["SMS_SEGMENT_BUDGET"])
     store = open_store(app.config["SMS_STORE_URL"], app.instance_path)
-    settings = Settings(secret, app.config["SMS_SESSION_MINUTES"], app.config["SMS_KEEP_DAYS"])
+    settings = Settings(secret, app.config["SMS_SESSION_MINUTES"], app.config["SMS_KEEP_DAYS"],
+                        keep_unmatched=app.config["SMS_KEEP_UNMATCHED"])
     app.extensions["sms_line"] = Line(content, store, settings)
 
     from .webhook import blueprint
 
     app.register_blueprint(blueprint)
+
+    from . import reload, simulator, stats
+
+    app.register_blueprint(simulator.blueprint)
+    app.register_blueprint(stats.blueprint)
+    if app.debug:
+        reload.watch(app)
     return app

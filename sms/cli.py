@@ -1,10 +1,11 @@
-"""Commands for the people who run the line: python -m sms chat | match | check.
+"""Commands for the people who run the line: python -m sms chat | match | check | stats | unmatched | preview | doctor.
 
 chat   talk to the line as a texter would (same engine, same store, same replies); reads standard input,
        so `printf 'hi\\n1\\nMORE\\n' | python -m sms chat` prints a whole conversation.
 match  one text per line in, one JSON object per line out: {"text", "kind", "topic", "score"}, each
        judged as the first text from a new number. Tools outside the project read this: keep it stable.
 check  validate content/ and menus/; exit 1 listing every problem with its file and line.
+stats, unmatched, preview, doctor: the operator's commands, in sms.tools.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from pathlib import Path
 
 from . import content as content_module
-from . import create_app, engine, segments, settings_from_environment
+from . import create_app, engine, segments, settings_from_environment, tools
 
 # The match command's kinds: what the engine did, in the words tools outside the project expect.
 MATCH_KINDS = {"welcome": "unknown", "menu": "command", "silent": "command"}
@@ -47,7 +48,7 @@ def chat(args) -> int:
 def match(args) -> int:
     """Judge each line of standard input as the first text from a new number; print JSON lines."""
     content = content_module.load(Path(args.content), args.budget)
-    if args.lang not in content.languages:
+    if args.lang is not None and args.lang not in content.languages:
         print(f"unknown language {args.lang!r}; this content has: {', '.join(content.languages)}", file=sys.stderr)
         return 2
     now = time.time()
@@ -86,10 +87,12 @@ def main(argv=None) -> int:
         p.add_argument("--content", default=defaults["SMS_CONTENT_DIR"], help="folder holding content/ and menus/")
         p.add_argument("--budget", type=int, default=defaults["SMS_SEGMENT_BUDGET"], help="segments per reply")
         if name == "match":
-            p.add_argument("--lang", default="en", help="language code (default: en)")
+            p.add_argument("--lang", help="the language the texter chose (default: none chosen, so the line's "
+                                           "default, or the language it detects in the text)")
             p.add_argument("--json", action="store_true", help="JSON lines output (the only format)")
         p.set_defaults(run=run)
 
+    tools.register(commands, defaults)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

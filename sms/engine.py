@@ -7,7 +7,7 @@ longer than the session timeout starts again at the welcome, in the language las
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
 from . import keywords, segments
 
@@ -32,7 +32,7 @@ class State:
 
     def to_dict(self) -> dict:
         """A JSON-ready copy."""
-        return asdict(self)
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "State":

@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from rapidfuzz import fuzz
+from rapidfuzz.process import extract
 
 from .text import fold
 
@@ -29,24 +30,52 @@ def language_switch(text: str, content) -> str | None:
     return content.switches.get(fold(text))
 
 
-@lru_cache(maxsize=50000)
-def _word_matches(word: str, pattern: str) -> bool:
-    if pattern.endswith("*"):
-        return word.startswith(pattern[:-1])
-    if word == pattern:
-        return True
-    return len(pattern) >= TYPO_MIN_LEN and fuzz.ratio(word, pattern) >= TYPO_SCORE
+class _DangerIndex:
+    """One language's danger phrases, arranged so a text is checked with a few set look-ups and one
+    rapidfuzz pass per word instead of comparing every word with every phrase."""
+
+    def __init__(self, phrases: tuple[tuple[str, ...], ...]):
+        self.phrases = [(phrase, frozenset(phrase)) for phrase in phrases]
+        words = {w for phrase in phrases for w in phrase}
+        self.prefixes = sorted(w[:-1] for w in words if w.endswith("*"))
+        self.fuzzy = sorted(w for w in words if not w.endswith("*") and len(w) >= TYPO_MIN_LEN)
+
+    def matches(self, words: set[str]) -> dict[str, set[str]]:
+        """For each word of the text, the phrase words (with their * kept) it stands for."""
+        found = {w: {w} for w in words}
+        for prefix in self.prefixes:
+            for w in words:
+                if w.startswith(prefix):
+                    found[w].add(prefix + "*")
+        for w in words:
+            if len(w) >= TYPO_MIN_LEN - 1:
+                found[w].update(m[0] for m in extract(w, self.fuzzy, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE, limit=None))
+        return found
+
+    def find(self, words: list[str]) -> tuple[str, ...] | None:
+        """The first phrase whose words appear in words in order, at most MAX_GAP other words apart."""
+        found = self.matches(set(words))
+        present = set().union(*found.values())
+        for phrase, needed in self.phrases:
+            if needed <= present and _contains([found[w] for w in words], phrase):
+                return phrase
+        return None
 
 
-def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
-    """True when phrase's words appear in words in order, at most MAX_GAP other words apart."""
-    for start, word in enumerate(words):
-        if not _word_matches(word, phrase[0]):
+@lru_cache(maxsize=16)
+def _index(phrases: tuple[tuple[str, ...], ...]) -> _DangerIndex:
+    return _DangerIndex(phrases)
+
+
+def _contains(words: list[set[str]], phrase: tuple[str, ...]) -> bool:
+    """True when phrase's words appear in order among words (each the set of phrase words it stands for)."""
+    for start, candidates in enumerate(words):
+        if phrase[0] not in candidates:
             continue
         position = start
         for pattern in phrase[1:]:
             window = range(position + 1, min(len(words), position + 2 + MAX_GAP))
-            position = next((i for i in window if _word_matches(words[i], pattern)), -1)
+            position = next((i for i in window if pattern in words[i]), -1)
             if position < 0:
                 break
         else:
@@ -60,7 +89,7 @@ def danger_phrase(text: str, content) -> tuple[str, ...] | None:
     if not words:
         return None
     for language in content.languages.values():
-        for phrase in language.danger:
-            if _contains(words, phrase):
-                return phrase
+        phrase = _index(language.danger).find(words)
+        if phrase:
+            return phrase
     return None

@@ -3,7 +3,9 @@
 This is the shell around the pure engine that the webhook and the chat command share: it hashes the
 number, loads the record, runs engine.step, saves with compare-and-set (retrying when another worker
 answered the same number meanwhile), answers a Twilio retry of the same MessageSid with the reply
-already given, and counts what happened. When the store fails it still answers, from a fresh state.
+already given, and counts what happened (every text answered adds one to "texts"). When the store fails
+it still answers, from a fresh state. With keep_unmatched on, a text the line did not understand is kept,
+scrubbed, for UNMATCHED_DAYS.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ import time
 from dataclasses import dataclass, replace
 
 from . import engine
+from .scrub import scrub
 from .store import StoreError, number_key
 
 log = logging.getLogger("sms.line")
 
 SAVE_ATTEMPTS = 5
 RECENT_REPLIES = 5  # replies remembered per number, to answer Twilio's retries identically
+UNMATCHED_DAYS = 30  # how long a kept unmatched text stays (SMS_KEEP_UNMATCHED)
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class Settings:
     hash_secret: str
     session_minutes: float = engine.SESSION_MINUTES
     keep_days: float = 30
+    keep_unmatched: bool = False
 
 
 class Line:
@@ -50,11 +55,12 @@ class Line:
         except StoreError as exc:
             log.warning("store unavailable, answering without state: %s", type(exc.__cause__).__name__)
             reply = self._step(engine.State(), body, now)[1]
-        self._count(reply, now)
+        self._count(reply, now, body)
         return reply
 
     def _step(self, state, body, now):
-        return engine.step(state, body, self.content, now, self.settings.session_minutes)
+        new, reply = engine.step(state, body, self.content, now, self.settings.session_minutes)
+        return new, replace(reply, events=("texts", *reply.events))
 
     def _handle_stored(self, key: str, body: str, sid: str | None, now: float) -> engine.Reply:
         reply = None
@@ -81,11 +87,13 @@ class Line:
         log.warning("number busy: gave up saving after %d attempts", SAVE_ATTEMPTS)
         return reply
 
-    def _count(self, reply: engine.Reply, now: float) -> None:
-        if not reply.events:
+    def _count(self, reply: engine.Reply, now: float, body: str) -> None:
+        if not reply.events:  # a retry answered from memory
             return
         day = dt.datetime.fromtimestamp(now, dt.timezone.utc).date().isoformat()
         try:
             self.store.count(day, reply.events)
+            if self.settings.keep_unmatched and "unmatched" in reply.events:
+                self.store.keep_unmatched(day, scrub(body), UNMATCHED_DAYS * 86400, now)
         except StoreError:
             log.warning("counters not saved: store unavailable")

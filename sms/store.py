@@ -3,7 +3,9 @@
 Numbers are never stored: every key is number_key(number, secret), an HMAC-SHA256. A record holds a
 conversation blob (JSON, expiring), the opt-out flag (kept until START) and nothing else; counters are
 aggregate per day. save() is a compare-and-set on the record's version, so two workers answering the
-same number at once cannot overwrite each other: the loser reloads and answers again.
+same number at once cannot overwrite each other: the loser reloads and answers again. When the operator
+turns on SMS_KEEP_UNMATCHED, the texts the line did not understand are kept too, scrubbed of numbers,
+emails and names by the line before they get here, unlinked to any number, and deleted after 30 days.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import os
 import sqlite3
 import threading
@@ -20,6 +23,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import redis
+
+
+PURGE_EVERY = 100  # SQLite: delete expired sessions on one save in this many
 
 
 class StoreError(Exception):
@@ -50,12 +56,15 @@ class SQLiteStore:
         CREATE TABLE IF NOT EXISTS optouts (key TEXT PRIMARY KEY, since REAL NOT NULL);
         CREATE TABLE IF NOT EXISTS counters (day TEXT NOT NULL, name TEXT NOT NULL, n INTEGER NOT NULL,
                                              PRIMARY KEY (day, name));
+        CREATE TABLE IF NOT EXISTS unmatched (day TEXT NOT NULL, text TEXT NOT NULL, expires REAL NOT NULL);
+        CREATE INDEX IF NOT EXISTS unmatched_expires ON unmatched (expires);
     """
 
     def __init__(self, path: str | Path, timeout: float = 3.0):
         self.path = Path(path)
         self.timeout = timeout
         self._local = threading.local()
+        self._saves = 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._errors():
             self._db().executescript(self.SCHEMA)
@@ -106,7 +115,10 @@ class SQLiteStore:
                     db.execute("INSERT OR IGNORE INTO optouts VALUES (?, ?)", (key, now))
                 else:
                     db.execute("DELETE FROM optouts WHERE key = ?", (key,))
-                db.execute("DELETE FROM sessions WHERE expires < ?", (now,))
+                self._saves += 1
+                if self._saves % PURGE_EVERY == 1:  # expired rows are invisible; clear them now and then
+                    db.execute("DELETE FROM sessions WHERE expires < ?", (now,))
+                    db.execute("DELETE FROM unmatched WHERE expires < ?", (now,))  # even once no longer kept
                 db.execute("COMMIT")
                 return True
             except BaseException:
@@ -129,6 +141,22 @@ class SQLiteStore:
                 out.setdefault(day, {})[name] = n
             return out
 
+    def keep_unmatched(self, day: str, text: str, ttl: float, now: float | None = None) -> None:
+        """Keep a text the line did not understand (already scrubbed) for ttl seconds, under day."""
+        now = time.time() if now is None else now
+        with self._errors():
+            db = self._db()
+            db.execute("INSERT INTO unmatched VALUES (?, ?, ?)", (day, text, now + ttl))
+            db.execute("DELETE FROM unmatched WHERE expires < ?", (now,))
+
+    def unmatched(self, since: str, now: float | None = None) -> list[tuple[str, str]]:
+        """The kept texts from day since (YYYY-MM-DD) on, oldest first: [(day, text)]."""
+        now = time.time() if now is None else now
+        with self._errors():
+            rows = self._db().execute("SELECT day, text FROM unmatched WHERE day >= ? AND expires >= ? "
+                                      "ORDER BY rowid", (since, now))
+            return [(day, text) for day, text in rows]
+
     def ping(self) -> None:
         """Raise StoreError unless the store answers."""
         with self._errors():
@@ -139,6 +167,21 @@ class SQLiteStore:
         return f"sqlite:///{self.path}"
 
 
+# Compare-and-set in one round trip: KEYS session, opt-out; ARGV version, blob ("" deletes), ttl, opted out.
+SAVE_SCRIPT = """
+local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if current ~= tonumber(ARGV[1]) then return 0 end
+if ARGV[2] == '' then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('HSET', KEYS[1], 'blob', ARGV[2], 'version', current + 1)
+  redis.call('EXPIRE', KEYS[1], ARGV[3])
+end
+if ARGV[4] == '1' then redis.call('SET', KEYS[2], 1) else redis.call('DEL', KEYS[2]) end
+return 1
+"""
+
+
 class RedisStore:
     """A store on a Redis server, shared by every worker and host; sessions expire by key TTL."""
 
@@ -146,6 +189,7 @@ class RedisStore:
         self.url, self.prefix = url, prefix
         self.client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout,
                                            health_check_interval=30)
+        self._save = self.client.register_script(SAVE_SCRIPT)
 
     def _keys(self, key: str) -> tuple[str, str]:
         return f"{self.prefix}s:{key}", f"{self.prefix}o:{key}"
@@ -161,26 +205,9 @@ class RedisStore:
     def save(self, key: str, blob: dict | None, version: int, opted_out: bool, ttl: float,
              now: float | None = None) -> bool:
         """Write key's record if its version is still version; False (nothing written) if it changed."""
-        session, optout = self._keys(key)
-        with _translate(redis.RedisError), self.client.pipeline() as pipe:
-            try:
-                pipe.watch(session)
-                if int(pipe.hget(session, "version") or 0) != version:
-                    return False
-                pipe.multi()
-                if blob is None:
-                    pipe.delete(session)
-                else:
-                    pipe.hset(session, mapping={"blob": json.dumps(blob, separators=(",", ":")), "version": version + 1})
-                    pipe.expire(session, max(1, int(ttl)))
-                if opted_out:
-                    pipe.set(optout, 1)
-                else:
-                    pipe.delete(optout)
-                pipe.execute()
-                return True
-            except redis.WatchError:
-                return False
+        data = "" if blob is None else json.dumps(blob, separators=(",", ":"))
+        with _translate(redis.RedisError):
+            return bool(self._save(keys=self._keys(key), args=[version, data, max(1, int(ttl)), int(opted_out)]))
 
     def count(self, day: str, names) -> None:
         """Add one to each named counter of day."""
@@ -199,6 +226,25 @@ class RedisStore:
                 if day >= since:
                     out[day] = {k.decode(): int(v) for k, v in self.client.hgetall(raw).items()}
             return dict(sorted(out.items()))
+
+    def keep_unmatched(self, day: str, text: str, ttl: float, now: float | None = None) -> None:
+        """Keep a text the line did not understand (already scrubbed) for ttl seconds, under day."""
+        now = time.time() if now is None else now
+        key = f"{self.prefix}u"
+        member = json.dumps([day, text, now, os.urandom(4).hex()], ensure_ascii=False)
+        with _translate(redis.RedisError):
+            *_, last = self.client.pipeline().zadd(key, {member: now + ttl}).zremrangebyscore(key, "-inf", now) \
+                .zrange(key, -1, -1, withscores=True).execute()
+            if last:  # the whole set goes with its last text
+                self.client.expireat(key, math.ceil(last[0][1]))
+
+    def unmatched(self, since: str, now: float | None = None) -> list[tuple[str, str]]:
+        """The kept texts from day since (YYYY-MM-DD) on, oldest first: [(day, text)]."""
+        now = time.time() if now is None else now
+        with _translate(redis.RedisError):
+            members = self.client.zrangebyscore(f"{self.prefix}u", now, "+inf")
+        kept = sorted((json.loads(m) for m in members), key=lambda member: member[2])  # by time kept
+        return [(day, text) for day, text, _, _ in kept if day >= since]
 
     def ping(self) -> None:
         """Raise StoreError unless the store answers."""

@@ -72,7 +72,7 @@ def gunicorn(store_url: str, workers: int = 4, app: str = "sms:create_app()", ex
            "TWILIO_AUTH_TOKEN": TOKEN, "PYTHONPATH": str(ROOT / "tests"), **(extra_env or {})}
     command = [sys.executable, "-m", "gunicorn", "--preload", "--workers", str(workers), "--bind",
                f"127.0.0.1:{port}", "--graceful-timeout", "5", app]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_port(port)
         yield f"http://127.0.0.1:{port}"

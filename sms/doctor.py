@@ -1,0 +1,146 @@
+"""python -m sms doctor: check a deployment's configuration and say, in plain words, what to fix.
+
+Each check gives one line, OK or FIX. Run it where the line runs (on a PaaS: its one-off command, e.g.
+`heroku run python -m sms doctor`), with the same environment variables.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from . import DEV_HASH_SECRET, ENVIRONMENT, ROOT, settings_from_environment
+from . import content as content_module
+from .store import StoreError, open_store
+
+MIN_SECRET = 32
+MIN_PASSWORD = 12
+TOKEN = re.compile(r"[0-9a-f]{32}")
+TRUE = ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of one check: ok, and a sentence saying what was found or what to do."""
+
+    ok: bool
+    text: str
+
+    def __str__(self) -> str:
+        return f"{'OK ' if self.ok else 'FIX'}  {self.text}"
+
+
+def _settings(environ) -> tuple[dict, list[Check]]:
+    """The settings, and a FIX for each variable that cannot be read (its default is used instead)."""
+    readable, fixes = {}, []
+    for name, (_, kind, _) in ENVIRONMENT.items():
+        try:
+            settings_from_environment({name: environ.get(name, "")})
+            readable[name] = environ.get(name, "")
+        except ValueError:
+            fixes.append(Check(False, f"{name} is {environ[name]!r}, which is not a {kind.__name__}: correct it"))
+    return settings_from_environment(readable), fixes
+
+
+def _token(token: str | None) -> Check:
+    if not token:
+        return Check(False, "TWILIO_AUTH_TOKEN is not set: copy the Auth Token from the Twilio console "
+                            "(Account > API keys & tokens) into your host's settings. Without it every text is refused.")
+    if not TOKEN.fullmatch(token):
+        return Check(False, "TWILIO_AUTH_TOKEN does not look like a Twilio auth token (32 characters, 0-9 and a-f): "
+                            "copy the Auth Token again, not the Account SID or an API key.")
+    return Check(True, "TWILIO_AUTH_TOKEN is set and looks like a Twilio auth token.")
+
+
+def _secret(secret: str | None) -> Check:
+    make = 'python3 -c "import secrets; print(secrets.token_hex(32))"'
+    if not secret:
+        return Check(False, f"SMS_HASH_SECRET is not set, so the line will not start: make one with {make}, "
+                            "set it and keep it.")
+    if secret == DEV_HASH_SECRET:
+        return Check(False, f"SMS_HASH_SECRET is the development value, which is public: make one with {make}.")
+    if len(secret) < MIN_SECRET:
+        return Check(False, f"SMS_HASH_SECRET has {len(secret)} characters; use at least {MIN_SECRET}: make one "
+                            f"with {make} (changing it forgets every conversation and opt-out: do it before "
+                            "going live).")
+    return Check(True, f"SMS_HASH_SECRET is set ({len(secret)} characters).")
+
+
+def _public_url(url: str | None) -> Check:
+    if not url:
+        return Check(True, "PUBLIC_BASE_URL is not set: fine unless a proxy in front changes the address "
+                           "(then set it to the https address Twilio calls, without /sms).")
+    parsed = urlparse(url)
+    example = f"https://{parsed.hostname or 'line.example.org'}"
+    if parsed.scheme != "https" or not parsed.hostname:
+        return Check(False, f"PUBLIC_BASE_URL must be the https address Twilio calls, like {example}.")
+    if parsed.path.rstrip("/").endswith("/sms"):
+        return Check(False, f"PUBLIC_BASE_URL must not end in /sms (the line adds it): set it to {example}.")
+    if parsed.path.strip("/") or parsed.query or parsed.fragment:
+        return Check(False, f"PUBLIC_BASE_URL must be the address alone, with no path: {example}.")
+    return Check(True, f"PUBLIC_BASE_URL is {parsed.scheme}://{parsed.netloc}; Twilio's webhook is "
+                       f"{parsed.scheme}://{parsed.netloc}/sms.")
+
+
+def _unsigned(allow: bool) -> Check:
+    if allow:
+        return Check(False, "SMS_ALLOW_UNSIGNED is on: anyone could send fake texts to the line. Remove it.")
+    return Check(True, "SMS_ALLOW_UNSIGNED is off: only texts signed by Twilio are answered.")
+
+
+def _debug(environ) -> Check:
+    if environ.get("FLASK_DEBUG", "").strip().lower() in TRUE:
+        return Check(False, "FLASK_DEBUG is on: debug mode opens the simulator to anyone and accepts unsigned "
+                            "requests. Remove FLASK_DEBUG (and --debug) in production.")
+    return Check(True, "debug mode is off.")
+
+
+def _page(name: str, variable: str, password: str | None) -> Check:
+    if not password:
+        return Check(True, f"the {name} is off (set {variable} to open it with a password).")
+    if len(password) < MIN_PASSWORD:
+        return Check(False, f"{variable} has {len(password)} characters: use at least {MIN_PASSWORD}, or remove it "
+                            f"to turn the {name} off.")
+    return Check(True, f"the {name} is on, behind {variable}.")
+
+
+def _store(url: str | None, instance: Path) -> Check:
+    try:
+        store = open_store(url, instance)
+        store.ping()
+    except ValueError as exc:
+        return Check(False, f"{exc}.")
+    except StoreError as exc:
+        return Check(False, f"the store does not answer ({exc}): check SMS_STORE_URL, that the server runs and "
+                            "that this host may reach it.")
+    return Check(True, f"the store answers: {store.describe()}.")
+
+
+def _content(root: Path, budget: int) -> Check:
+    problems = content_module.check(root, budget)
+    errors = sum(p.error for p in problems)
+    if errors:
+        return Check(False, f"the content has {errors} error(s): run `python -m sms check` to see each one with "
+                            "its file and line. The line will not start until they are fixed.")
+    warnings = f", with {len(problems)} warning(s) (python -m sms check)" if problems else ""
+    return Check(True, f"the content is valid{warnings}.")
+
+
+def run(environ=None, instance: Path | None = None) -> list[Check]:
+    """Every check of the configuration in environ (default: this process's environment)."""
+    environ = os.environ if environ is None else environ
+    settings, checks = _settings(environ)
+    return checks + [
+        _token(settings["TWILIO_AUTH_TOKEN"]),
+        _secret(settings["SMS_HASH_SECRET"]),
+        _unsigned(settings["SMS_ALLOW_UNSIGNED"]),
+        _public_url(settings["PUBLIC_BASE_URL"]),
+        _debug(environ),
+        _page("simulator", "SMS_SIMULATOR_PASSWORD", settings["SMS_SIMULATOR_PASSWORD"]),
+        _page("stats page", "SMS_STATS_PASSWORD", settings["SMS_STATS_PASSWORD"]),
+        _store(settings["SMS_STORE_URL"], instance or ROOT / "instance"),
+        _content(Path(settings["SMS_CONTENT_DIR"]), settings["SMS_SEGMENT_BUDGET"]),
+    ]

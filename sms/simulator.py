@@ -1,0 +1,126 @@
+"""The simulator: try the line in a browser, as a phone would show it, before a change goes live.
+
+GET /simulator is a phone-style message thread (one HTML page, no outside files: it works offline).
+POST /simulator/send {"number": N, "text": T} answers with the reply exactly as it would be sent, its
+segment count and encoding, through the same line (engine, content and store) as /sms. N is one of
+two fixed test numbers (NUMBERS), so the simulator can never read or change a real texter's record.
+POST /simulator/reset {"number": N} deletes everything the store holds about that test number, opt-out
+included. Texts sent here are counted in the stats like any other.
+
+Open in development and tests (debug or testing). In production it is 404 unless the operator sets
+SMS_SIMULATOR_PASSWORD; then the browser asks for that password (any user name).
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+
+from . import segments
+from .access import ask_for_password, password_given
+from .store import StoreError, number_key
+
+blueprint = Blueprint("simulator", __name__)
+log = logging.getLogger("sms.simulator")
+
+# Two test numbers in the 555-0100..0199 range, which is never given to a real phone.
+NUMBERS = ("+14065550100", "+14065550101")
+RESET_ATTEMPTS = 5
+
+
+@blueprint.before_request
+def only_for_the_operator():
+    """404 in production without a password; with one, the browser must give it."""
+    password = current_app.config.get("SMS_SIMULATOR_PASSWORD")
+    if password:
+        if not password_given(password):
+            return ask_for_password("Text line simulator")
+        return None
+    if not (current_app.debug or current_app.testing):
+        abort(404)
+    return None
+
+
+@blueprint.after_request
+def never_cached(response: Response) -> Response:
+    """Replies depend on the store: a cached page or answer would mislead."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _line():
+    return current_app.extensions["sms_line"]
+
+
+def _test_number(data) -> str:
+    number = data.get("number") if isinstance(data, dict) else None
+    if number not in NUMBERS:
+        abort(400, description=f"number must be one of {', '.join(NUMBERS)}")
+    return number
+
+
+def _json_body() -> dict:
+    """The posted JSON object; 415 for anything else (a page elsewhere cannot post JSON here unasked)."""
+    if not request.is_json:
+        abort(415, description="send JSON (Content-Type: application/json)")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        abort(400, description="send a JSON object")
+    return data
+
+
+@blueprint.errorhandler(400)
+@blueprint.errorhandler(415)
+def bad_request(error) -> tuple[Response, int]:
+    """API mistakes as JSON the page can show."""
+    return jsonify({"error": error.description}), error.code
+
+
+@blueprint.get("/simulator")
+def page() -> str:
+    """The phone-style thread."""
+    return render_template("simulator.html", numbers=NUMBERS, budget=_line().content.budget)
+
+
+def describe(text: str | None) -> dict:
+    """What a reply costs: {"segments", "encoding", "characters"} (zeros and None when nothing is sent)."""
+    if text is None:
+        return {"segments": 0, "encoding": None, "characters": 0}
+    enc = segments.encode(text)
+    return {"segments": enc.segments, "encoding": enc.name, "characters": len(text)}
+
+
+@blueprint.post("/simulator/send")
+def send() -> Response:
+    """One text from a test number -> the line's reply, as /sms would send it."""
+    data = _json_body()
+    number = _test_number(data)
+    text = data.get("text")
+    if not isinstance(text, str):
+        abort(400, description="text must be a string")
+    try:
+        reply = _line().handle(number, text, sid=None)
+    except Exception as exc:  # say so on the page; the log says where, never what was texted
+        log.error("simulated text failed: %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
+        return jsonify({"error": f"the line failed ({type(exc).__name__}); see the log"}), 500
+    return jsonify({"number": number, "reply": reply.text, "kind": reply.kind, "topic": reply.topic,
+                    **describe(reply.text)})
+
+
+@blueprint.post("/simulator/reset")
+def reset() -> Response:
+    """Forget a test number: its conversation, language and opt-out."""
+    number = _test_number(_json_body())
+    line = _line()
+    key = number_key(number, line.settings.hash_secret)
+    try:
+        for _ in range(RESET_ATTEMPTS):
+            record = line.store.load(key)
+            if line.store.save(key, None, record.version, False, 1):
+                return jsonify({"number": number, "reset": True})
+    except StoreError as exc:
+        log.warning("reset failed: store unavailable (%s)", type(exc.__cause__).__name__)
+        return jsonify({"number": number, "reset": False, "error": "the store is unavailable"}), 503
+    return jsonify({"number": number, "reset": False, "error": "the number is busy; try again"}), 409
