@@ -86,8 +86,10 @@ def _answer(state: State, text: str, command: str | None, content) -> tuple[Stat
         return state, Reply(None, "silent")
     if command == "stop":
         return State(lang=state.lang, opted_out=True), Reply(say["stopped"], "command", events=("optout",))
-    if keywords.danger_phrase(text, content):
-        return state, Reply(say["danger"], "danger", events=("danger",))
+    danger = keywords.danger_language(text, content)
+    if danger:  # answered in the language the danger was said in
+        return replace(state, lang=danger), Reply(content.languages[danger].strings["danger"], "danger",
+                                                  events=("danger",))
     if command == "help":
         return state, Reply(say["help"], "command")
     switch = keywords.language_switch(text, content)

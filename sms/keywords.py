@@ -83,13 +83,12 @@ def _contains(words: list[set[str]], phrase: tuple[str, ...]) -> bool:
     return False
 
 
-def danger_phrase(text: str, content) -> tuple[str, ...] | None:
-    """The first danger phrase, of any language, that text contains; None when it sounds safe."""
+def danger_language(text: str, content) -> str | None:
+    """The code of the first language whose danger phrases text contains; None when it sounds safe."""
     words = fold(text).split()
     if not words:
         return None
-    for language in content.languages.values():
-        phrase = _index(language.danger).find(words)
-        if phrase:
-            return phrase
+    for code, language in content.languages.items():
+        if _index(language.danger).find(words):
+            return code
     return None
