@@ -3,8 +3,8 @@
 This is the shell around the pure engine that the webhook and the chat command share: it hashes the
 number, loads the record, runs engine.step, saves with compare-and-set (retrying when another worker
 answered the same number meanwhile), answers a Twilio retry of the same MessageSid with the reply
-already given, and counts what happened (every text answered adds one to "texts"). When the store fails
-it still answers, from a fresh state. With keep_unmatched on, a text the line did not understand is kept,
+already given, and counts what happened in the same write (every text answered adds one to "texts").
+When the store fails it still answers, from a fresh state (and counts nothing). With keep_unmatched on, a text the line did not understand is kept,
 scrubbed, for UNMATCHED_DAYS.
 """
 
@@ -47,16 +47,14 @@ class Line:
         """The reply to one text; the store is updated at most once per MessageSid."""
         now = time.time() if now is None else now
         body = body or ""
-        if not number:
+        if not number:  # not a text Twilio would send: answered, but neither kept nor counted
             return self._step(engine.State(), body, now)[1]
         key = number_key(number, self.settings.hash_secret)
         try:
-            reply = self._handle_stored(key, body, sid, now)
+            return self._handle_stored(key, body, sid, now)
         except StoreError as exc:
             log.warning("store unavailable, answering without state: %s", type(exc.__cause__).__name__)
-            reply = self._step(engine.State(), body, now)[1]
-        self._count(reply, now, body)
-        return reply
+            return self._step(engine.State(), body, now)[1]
 
     def _step(self, state, body, now):
         new, reply = engine.step(state, body, self.content, now, self.settings.session_minutes)
@@ -78,22 +76,23 @@ class Line:
             else:
                 remembered = (recent + [(sid, reply.text, reply.kind)])[-RECENT_REPLIES:] if sid else recent
                 new_blob = {"state": new.to_dict(), "replies": remembered}
+            day = dt.datetime.fromtimestamp(now, dt.timezone.utc).date().isoformat()
             try:
-                if self.store.save(key, new_blob, record.version, new.opted_out, self.settings.keep_days * 86400, now):
-                    return reply
+                saved = self.store.save(key, new_blob, record.version, new.opted_out, self.settings.keep_days * 86400,
+                                        now, counts=(day, reply.events))
             except StoreError as exc:  # the reply is still right for this text; only its effect is lost
                 log.warning("state not saved: %s", type(exc.__cause__).__name__)
+                return reply
+            if saved:
+                self._keep_unmatched(reply, body, day, now)
                 return reply
         log.warning("number busy: gave up saving after %d attempts", SAVE_ATTEMPTS)
         return reply
 
-    def _count(self, reply: engine.Reply, now: float, body: str) -> None:
-        if not reply.events:  # a retry answered from memory
+    def _keep_unmatched(self, reply: engine.Reply, body: str, day: str, now: float) -> None:
+        if not (self.settings.keep_unmatched and "unmatched" in reply.events):
             return
-        day = dt.datetime.fromtimestamp(now, dt.timezone.utc).date().isoformat()
         try:
-            self.store.count(day, reply.events)
-            if self.settings.keep_unmatched and "unmatched" in reply.events:
-                self.store.keep_unmatched(day, scrub(body), UNMATCHED_DAYS * 86400, now)
+            self.store.keep_unmatched(day, scrub(body), UNMATCHED_DAYS * 86400, now)
         except StoreError:
-            log.warning("counters not saved: store unavailable")
+            log.warning("unmatched text not kept: store unavailable")

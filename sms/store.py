@@ -25,6 +25,7 @@ from urllib.parse import urlparse
 import redis
 
 
+COUNT_SQL = "INSERT INTO counters VALUES (?, ?, 1) ON CONFLICT (day, name) DO UPDATE SET n = n + 1"
 PURGE_EVERY = 100  # SQLite: delete expired sessions on one save in this many
 
 
@@ -95,8 +96,9 @@ class SQLiteStore:
         return Record(blob, row[1], opted)
 
     def save(self, key: str, blob: dict | None, version: int, opted_out: bool, ttl: float,
-             now: float | None = None) -> bool:
-        """Write key's record if its version is still version; False (nothing written) if it changed."""
+             now: float | None = None, counts: tuple[str, tuple[str, ...]] | None = None) -> bool:
+        """Write key's record if its version is still version, and add one to each of counts' (day, names)
+        counters in the same transaction; False (nothing written) if the version changed."""
         now = time.time() if now is None else now
         with self._errors():
             db = self._db()
@@ -115,6 +117,8 @@ class SQLiteStore:
                     db.execute("INSERT OR IGNORE INTO optouts VALUES (?, ?)", (key, now))
                 else:
                     db.execute("DELETE FROM optouts WHERE key = ?", (key,))
+                if counts:
+                    db.executemany(COUNT_SQL, [(counts[0], name) for name in counts[1]])
                 self._saves += 1
                 if self._saves % PURGE_EVERY == 1:  # expired rows are invisible; clear them now and then
                     db.execute("DELETE FROM sessions WHERE expires < ?", (now,))
@@ -124,13 +128,6 @@ class SQLiteStore:
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
-
-    def count(self, day: str, names) -> None:
-        """Add one to each named counter of day."""
-        with self._errors():
-            self._db().executemany(
-                "INSERT INTO counters VALUES (?, ?, 1) ON CONFLICT (day, name) DO UPDATE SET n = n + 1",
-                [(day, name) for name in names])
 
     def counters(self, since: str) -> dict[str, dict[str, int]]:
         """Every counter from day since (YYYY-MM-DD) on: {day: {name: n}}."""
@@ -167,7 +164,8 @@ class SQLiteStore:
         return f"sqlite:///{self.path}"
 
 
-# Compare-and-set in one round trip: KEYS session, opt-out; ARGV version, blob ("" deletes), ttl, opted out.
+# Compare-and-set in one round trip: KEYS session, opt-out, the day's counters; ARGV version, blob ("" deletes),
+# ttl, opted out, then the names of the counters to add one to.
 SAVE_SCRIPT = """
 local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 if current ~= tonumber(ARGV[1]) then return 0 end
@@ -178,6 +176,7 @@ else
   redis.call('EXPIRE', KEYS[1], ARGV[3])
 end
 if ARGV[4] == '1' then redis.call('SET', KEYS[2], 1) else redis.call('DEL', KEYS[2]) end
+for i = 5, #ARGV do redis.call('HINCRBY', KEYS[3], ARGV[i], 1) end
 return 1
 """
 
@@ -203,19 +202,14 @@ class RedisStore:
         return Record(json.loads(blob) if blob else None, int(version or 0), bool(opted))
 
     def save(self, key: str, blob: dict | None, version: int, opted_out: bool, ttl: float,
-             now: float | None = None) -> bool:
-        """Write key's record if its version is still version; False (nothing written) if it changed."""
+             now: float | None = None, counts: tuple[str, tuple[str, ...]] | None = None) -> bool:
+        """Write key's record if its version is still version, and add one to each of counts' (day, names)
+        counters in the same script; False (nothing written) if the version changed."""
         data = "" if blob is None else json.dumps(blob, separators=(",", ":"))
+        day, names = counts or ("", ())
         with _translate(redis.RedisError):
-            return bool(self._save(keys=self._keys(key), args=[version, data, max(1, int(ttl)), int(opted_out)]))
-
-    def count(self, day: str, names) -> None:
-        """Add one to each named counter of day."""
-        with _translate(redis.RedisError):
-            pipe = self.client.pipeline(transaction=False)
-            for name in names:
-                pipe.hincrby(f"{self.prefix}c:{day}", name, 1)
-            pipe.execute()
+            return bool(self._save(keys=[*self._keys(key), f"{self.prefix}c:{day}"],
+                                   args=[version, data, max(1, int(ttl)), int(opted_out), *names]))
 
     def counters(self, since: str) -> dict[str, dict[str, int]]:
         """Every counter from day since (YYYY-MM-DD) on: {day: {name: n}}."""

@@ -11,6 +11,7 @@ import json
 import logging
 import time
 import traceback
+from functools import lru_cache
 
 from flask import Blueprint, Response, current_app, request
 from twilio.request_validator import RequestValidator
@@ -52,10 +53,16 @@ def signature_ok() -> bool:
 
 def twiml(text: str | None) -> Response:
     """A TwiML response with one message, or none when text is None."""
+    return Response(_twiml_body(text), mimetype="application/xml")
+
+
+@lru_cache(maxsize=4096)
+def _twiml_body(text: str | None) -> str:
+    """The TwiML document for text; replies repeat (menus, pages), so each is rendered once."""
     response = MessagingResponse()
     if text:
         response.message(text)
-    return Response(str(response), mimetype="application/xml")
+    return str(response)
 
 
 def _log(outcome: str, started: float, **fields) -> None:

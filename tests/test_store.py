@@ -109,11 +109,13 @@ def redis_url_if_redis(store, request):
     return request.getfixturevalue("redis_client") if isinstance(store, RedisStore) else None
 
 
-def test_counters_add_up_per_day(store):
-    store.count("2026-11-29", ["topic:report", "unmatched"])
-    store.count("2026-11-30", ["topic:report"])
-    store.count("2026-11-30", ["topic:report", "danger"])
-    store.count("2026-11-30", [])
+def test_counters_add_up_per_day_and_only_with_a_save_that_lands(store):
+    version = 0
+    for day, names in (("2026-11-29", ("topic:report", "unmatched")), ("2026-11-30", ("topic:report",)),
+                       ("2026-11-30", ("topic:report", "danger")), ("2026-11-30", ())):
+        assert store.save("k", {"n": version}, version, False, 60, counts=(day, names))
+        version += 1
+    assert not store.save("k", {"n": 0}, 0, False, 60, counts=("2026-11-30", ("danger",)))  # stale: not counted
     assert store.counters("2026-11-01") == {
         "2026-11-29": {"topic:report": 1, "unmatched": 1},
         "2026-11-30": {"topic:report": 2, "danger": 1},
