@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -44,6 +45,7 @@ MAX_MENU_ENTRIES = 9  # one digit each
 # Phone numbers (406-444-6543, 1-888-373-7888, (406) 444-6543) and SMS short codes (233733, 88788);
 # years and counts (2023, 200) are not numbers anyone dials.
 PHONE_LIKE = re.compile(r"(?<![\w-])(?:1-)?(?:\(?\d{3}\)?[- ]?)?\d{3}-\d{4}(?![\w-])|(?<![\w-])\d{5,6}(?![\w-])")
+LRM = "\u200e"  # LEFT-TO-RIGHT MARK: invisible, one UCS-2 unit
 
 
 @dataclass(frozen=True)
@@ -292,6 +294,7 @@ class _Loader:
             if topic:
                 topics[topic_id] = topic
         self._unknown_topic_files(code)
+        self._report_language(code, info, meta, strings, menus, topics, contacts, labels)
         vocabulary = Vocabulary(
             shorthand={fold(str(k)): fold(str(v)) for k, v in (kw.get("shorthand") or {}).items()},
             synonyms={fold(str(k)): fold(str(v)) for k, v in (kw.get("synonyms") or {}).items()},
@@ -304,9 +307,27 @@ class _Loader:
                         MappingProxyType(strings), MappingProxyType(topics), MappingProxyType(rendered),
                         danger, matcher)
 
+    def _report_language(self, code, info, meta, strings, menus, topics, contacts, labels) -> None:
+        """Warnings an operator reads per language: not reviewed yet, and how complete it is."""
+        name = str(info.get("name", code))
+        if not info.get("reviewed"):
+            self.warn(meta, ("reviewed",), f"language {code} ({name}): not reviewed by a fluent speaker")
+        fixed = [*STRINGS, *(f"menu:{m}" for m in menus if m != "main")]
+        parts = []
+        for what, wanted, missing in (
+            ("topics", self.topic_ids, [t for t in self.topic_ids if t not in topics]),
+            ("fixed replies", fixed, [k.replace("menu:", "menu title ") for k in fixed
+                                      if not str(strings.get(k) or "").strip()]),
+            ("contact names", list(contacts), [c for c in contacts if not (labels.data or {}).get(c)]),
+        ):
+            part = f"{len(wanted) - len(missing)}/{len(wanted)} {what}"
+            parts.append(f"{part} (missing: {', '.join(missing)})" if missing else part)
+        self.problems.append(Problem(f"content/{code}", None, f"language {code}: {', '.join(parts)}", error=False))
+
     def sendable(self, text: str) -> str:
-        """text as it will be sent: accents outside GSM-7 dropped when the language's plain_letters is on."""
-        return segments.plain_letters(text) if self.plain else text
+        """text as it will be sent: accents outside GSM-7 dropped when the language's plain_letters is on,
+        and phone numbers after right-to-left words kept in their order (ltr_numbers)."""
+        return ltr_numbers(segments.plain_letters(text) if self.plain else text)
 
     def _claim(self, table: dict, word: str, meaning: str, src: _Source, path: tuple, what: str) -> None:
         """Give word a meaning in table, reporting a word that already means something else."""
@@ -376,7 +397,7 @@ class _Loader:
             if not label:
                 self.error(labels, (), f"contact {cid} has no short name in this language")
                 continue
-            lines.append(contact_line(contacts[cid], self.sendable(str(label).strip()), strings))
+            lines.append(self.sendable(contact_line(contacts[cid], self.sendable(str(label).strip()), strings)))
         if not lines:
             self.error(src, ("contacts",), "a topic must give at least one contact")
         return Topic(topic_id, title, phrases, self._pages(src, title, pages, lines, strings))
@@ -441,6 +462,27 @@ class _Loader:
                 self.problems.append(Problem(src, None, f"the welcome takes {cost} segments (aim for {WELCOME_SEGMENTS})", error=False))
             rendered[menu_id] = text
         return rendered
+
+
+def ltr_numbers(text: str) -> str:
+    """text with a left-to-right mark before each phone number written with separators (1-888-373-7888)
+    that follows Arabic (or other right-to-left) words on its line.
+
+    Phones lay out text with the Unicode bidi algorithm: after a right-to-left letter the digit groups
+    of "1-888-373-7888" become Arabic numbers and the hyphens between them neutral, so the groups are
+    shown in reverse order ("7888-373-888-1"). An LRM (invisible) in front keeps the number as written;
+    the text's own characters and order are unchanged. Numbers at the start of a line, after Latin
+    words, or without separators (911, 233733) are already shown as written and are left alone.
+    """
+    def mark(found):
+        number = found.group(0)
+        if number.isdigit():
+            return number
+        before = text[:found.start()].rsplit("\n", 1)[-1]
+        strong = next((kind for kind in map(unicodedata.bidirectional, reversed(before)) if kind in ("L", "R", "AL")), None)
+        return LRM + number if strong in ("R", "AL") else number
+
+    return PHONE_LIKE.sub(mark, text)
 
 
 def _danger_words(phrase: str) -> tuple[str, ...]:
