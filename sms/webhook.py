@@ -14,7 +14,7 @@ import traceback
 from functools import lru_cache
 
 from flask import Blueprint, Response, current_app, request
-from twilio.request_validator import RequestValidator
+from twilio.request_validator import SIGNATURE_SETTINGS_HEADER, RequestValidator, get_signature_algorithm
 from twilio.twiml.messaging_response import MessagingResponse
 
 from .store import StoreError
@@ -48,7 +48,8 @@ def signature_ok() -> bool:
         return False
     validator = RequestValidator(token)
     params = request.form.to_dict(flat=True)
-    return any(validator.validate(url, params, signature) for url in signed_urls())
+    algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
+    return any(validator.validate(url, params, signature, algorithm) for url in signed_urls())
 
 
 def twiml(text: str | None) -> Response:

@@ -103,6 +103,18 @@ def test_valid_signature_is_answered(signed_app, en):
     assert one_message(response) == en.menus["main"]
 
 
+def test_sha256_signature_named_in_the_settings_header_is_answered(signed_app, en):
+    form = twilio_form("hi", sid="SM1")
+    signature = RequestValidator(TOKEN).compute_signature("http://localhost/sms", form, "HMAC_SHA256")
+    settings = {"X-Twilio-Webhooks-Signature-Settings": "key=webhooks_sharedkey_1,algorithm=HMAC_SHA256"}
+    client = signed_app.test_client()
+    assert one_message(client.post("/sms", data=form, headers={"X-Twilio-Signature": signature, **settings})) \
+        == en.menus["main"]
+    sha1 = RequestValidator(TOKEN).compute_signature("http://localhost/sms", form)
+    refused = client.post("/sms", data=form, headers={"X-Twilio-Signature": sha1, **settings})
+    assert refused.status_code == 403  # the header names SHA-256: a SHA-1 signature does not pass
+
+
 def test_missing_or_wrong_signature_is_refused_and_changes_nothing(signed_app, content, en):
     client = signed_app.test_client()
     assert one_message(signed(client, twilio_form("hi", sid="SM1"))) == en.menus["main"]
