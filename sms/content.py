@@ -388,6 +388,8 @@ class _Loader:
         for i, phrase in enumerate(phrases):
             if fold(phrase) in self.command_words:
                 self.error(src, ("phrases", i), f"phrase {phrase!r} is a command word: texters would never reach it")
+        if not all(k in strings for k in STRINGS):  # broken strings.yaml, already reported: nothing to render with
+            return Topic(topic_id, title, phrases, tuple(pages))
         lines = []
         for i, cid in enumerate(data.get("contacts") or []):
             if cid not in contacts:
@@ -404,8 +406,6 @@ class _Loader:
 
     def _pages(self, src, title, pages, contact_lines, strings) -> tuple[str, ...]:
         """The topic's messages: authored pages cut to the budget, contacts ending the last one."""
-        if not all(k in strings for k in ("page_header", "page_more", "page_last", "contacts_intro")):
-            return tuple(pages)
         widest = strings["page_header"].format(title=title, page=99, pages=99)
         contacts = "\n".join([strings["contacts_intro"], *contact_lines])
 

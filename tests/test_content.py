@@ -296,3 +296,10 @@ def test_every_problem_is_listed_not_just_the_first(content_copy):
 def test_missing_topic_file_is_reported(content_copy):
     _topic_file("border", content_copy).unlink()
     _refused(content_copy, "content/en/topics/border.yaml", None, "missing")
+
+
+def test_unreadable_yaml_is_listed_with_its_line_not_a_crash(content_copy):
+    strings = content_copy / "content" / "en" / "strings.yaml"
+    lines = strings.read_text(encoding="utf-8").splitlines()
+    strings.write_text("\n".join(lines + ["welcome: [never closed"]) + "\n", encoding="utf-8")
+    _refused(content_copy, "content/en/strings.yaml", None, "cannot be read")
