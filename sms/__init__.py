@@ -45,11 +45,15 @@ def _parse(kind, raw: str):
 
 
 def settings_from_environment(environ=os.environ) -> dict:
-    """Every setting of ENVIRONMENT, from environ where set, else its default."""
+    """Every setting of ENVIRONMENT, from environ where set, else its default; ValueError naming a bad one."""
     out = {}
     for name, (key, kind, default) in ENVIRONMENT.items():
         raw = environ.get(name)
-        out[key] = _parse(kind, raw) if raw not in (None, "") else default
+        try:
+            out[key] = _parse(kind, raw) if raw not in (None, "") else default
+        except ValueError:
+            wanted = {int: "a whole number", float: "a number"}.get(kind, "a value")
+            raise ValueError(f"{name}={raw!r} is not valid: it must be {wanted}") from None
     return out
 
 

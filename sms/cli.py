@@ -75,7 +75,11 @@ def main(argv=None) -> int:
     """Parse the command line and run one command."""
     parser = argparse.ArgumentParser(prog="python -m sms", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    defaults = settings_from_environment()
+    try:
+        defaults = settings_from_environment()
+    except ValueError as exc:
+        print(f"configuration: {exc}", file=sys.stderr)
+        return 2
 
     p = commands.add_parser("chat", help="talk to the line in this terminal")
     p.add_argument("--number", default="+15550000001", help="the phone number to text as (default: a test number)")

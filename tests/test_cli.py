@@ -129,3 +129,16 @@ def test_check_passes_with_only_warnings(run, content_copy):
     done = run("check", "--content", str(content_copy))
     assert done.returncode == 0, done.stdout
     assert "warning" in done.stdout and "content/referrals.yaml" in done.stdout
+
+
+def test_a_malformed_setting_is_named_not_a_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    result = subprocess.run([sys.executable, "-m", "sms", "check"], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "SMS_SEGMENT_BUDGET": "three"})
+    assert result.returncode == 2
+    assert "SMS_SEGMENT_BUDGET" in result.stderr and "Traceback" not in result.stderr
