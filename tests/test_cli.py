@@ -131,13 +131,7 @@ def test_check_passes_with_only_warnings(run, content_copy):
     assert "warning" in done.stdout and "content/referrals.yaml" in done.stdout
 
 
-def test_a_malformed_setting_is_named_not_a_traceback(tmp_path):
-    import os
-    import subprocess
-    import sys
-
-    from conftest import ROOT
-
+def test_a_malformed_setting_is_named_not_a_traceback():
     result = subprocess.run([sys.executable, "-m", "sms", "check"], cwd=ROOT, capture_output=True, text=True,
                             env={**os.environ, "SMS_SEGMENT_BUDGET": "three"})
     assert result.returncode == 2
