@@ -145,3 +145,17 @@ def one_message(response) -> str:
     found = messages(response)
     assert len(found) == 1, found
     return found[0]
+
+
+def topic_paths(content):
+    """Each topic reachable by numbers: the numbers to text after the welcome, and the menu it is in."""
+    found, queue, seen = {}, [("main", [])], {"main"}
+    while queue:
+        menu, path = queue.pop(0)
+        for n, entry in enumerate(content.menus[menu], 1):
+            if entry.kind == "topic":
+                found.setdefault(entry.target, (path + [str(n)], menu))
+            elif entry.target not in seen:
+                seen.add(entry.target)
+                queue.append((entry.target, path + [str(n)]))
+    return found

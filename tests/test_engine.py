@@ -6,6 +6,7 @@ import dataclasses
 from types import MappingProxyType
 
 import pytest
+from conftest import topic_paths
 
 from sms import engine
 from sms.engine import State
@@ -42,20 +43,6 @@ def run(content, texts, state=None, now=NOW, gap=10.0, **kwargs):
         state, reply = engine.step(state, text, content, now + i * gap, **kwargs)
         replies.append(reply)
     return state, replies
-
-
-def topic_paths(content):
-    """Each topic reachable by numbers: the numbers to text after the welcome, and the menu it is in."""
-    found, queue, seen = {}, [("main", [])], {"main"}
-    while queue:
-        menu, path = queue.pop(0)
-        for n, entry in enumerate(content.menus[menu], 1):
-            if entry.kind == "topic":
-                found.setdefault(entry.target, (path + [str(n)], menu))
-            elif entry.target not in seen:
-                seen.add(entry.target)
-                queue.append((entry.target, path + [str(n)]))
-    return found
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import unicodedata
 
 import pytest
 import yaml
-from conftest import ROOT, messages, one_message, twilio_form
+from conftest import ROOT, messages, one_message, topic_paths, twilio_form
 
 from sms import cli, engine, keywords, segments
 from sms import content as content_module
@@ -145,20 +145,6 @@ def variants(word: str) -> list[str]:
     if any("\u0600" <= c <= "\u06ff" for c in word):
         out.append(with_harakat(word))
     return list(dict.fromkeys(out))
-
-
-def topic_paths(content):
-    """Each topic reachable by numbers: the numbers to text after the welcome, and the menu it is in."""
-    found, queue, seen = {}, [("main", [])], {"main"}
-    while queue:
-        menu, path = queue.pop(0)
-        for n, entry in enumerate(content.menus[menu], 1):
-            if entry.kind == "topic":
-                found.setdefault(entry.target, (path + [str(n)], menu))
-            elif entry.target not in seen:
-                seen.add(entry.target)
-                queue.append((entry.target, path + [str(n)]))
-    return found
 
 
 def in_topic(content, code):
