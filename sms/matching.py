@@ -26,6 +26,8 @@ NEAR = 0.15  # runners-up within this of the best are offered in a did-you-mean
 MAX_CHOICES = 3
 UNKNOWN_WEIGHT = 1.0  # a word no topic uses still dilutes the question this much
 SATURATION = 1.2  # BM25's k1: a word used by many of a topic's phrases counts more, up to a limit
+PAIR_SHARE = 0.3  # two words side by side add this share of their IDF: a hint, not a verdict (a pair from
+#                   one phrase is rare by construction, so its full IDF would outweigh every single word)
 MIN_TYPO_LEN = 4  # shorter words are never corrected: too many near misses
 
 
@@ -79,7 +81,8 @@ class Matcher:
         self._weights: dict[str, list[tuple[str, float]]] = {}
         for topic, bag in counts.items():
             for term, tf in bag.items():
-                self._weights.setdefault(term, []).append((topic, self._idf[term] * tf / (tf + SATURATION)))
+                share = PAIR_SHARE if " " in term else 1.0
+                self._weights.setdefault(term, []).append((topic, share * self._idf[term] * tf / (tf + SATURATION)))
 
     def _expand(self, text: str) -> list[str]:
         """Folded words of text with texting shorthand written out."""
