@@ -22,6 +22,7 @@ from .text import words
 CONFIDENT = 0.30  # a topic at least this good, clearly ahead of the next, is answered
 MARGIN = 0.05  # how far ahead of the runner-up a confident topic must be
 POSSIBLE = 0.20  # below this nothing fits: say so instead of guessing
+MIN_EVIDENCE = 0.6  # a question whose known words weigh less (IDF) than this ("who is this") is not understood
 NEAR = 0.15  # runners-up within this of the best are offered in a did-you-mean
 MAX_CHOICES = 3
 UNKNOWN_WEIGHT = 1.0  # a word no topic uses still dilutes the question this much
@@ -29,6 +30,7 @@ SATURATION = 1.2  # BM25's k1: a word used by many of a topic's phrases counts m
 PAIR_SHARE = 0.3  # two words side by side add this share of their IDF: a hint, not a verdict (a pair from
 #                   one phrase is rare by construction, so its full IDF would outweigh every single word)
 MIN_TYPO_LEN = 4  # shorter words are never corrected: too many near misses
+TYPO_SCORE = 85  # rapidfuzz ratio for a correction: one letter added, dropped or swapped in, say, "pasport"
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,7 @@ class Matcher:
         """word, or the closest word the topics use when word is unknown and a likely typo of it."""
         if word in self._surface or len(word) < MIN_TYPO_LEN or word.isdigit():
             return word
-        cutoff = 80 if len(word) < 6 else 85
-        best = process.extractOne(word, self._surface_list, scorer=fuzz.ratio, score_cutoff=cutoff)
+        best = process.extractOne(word, self._surface_list, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
         return best[0] if best else word
 
     def analyse(self, text: str) -> frozenset:
@@ -116,7 +117,9 @@ class Matcher:
         the question's words weighs its IDF (a word no topic uses weighs UNKNOWN_WEIGHT), and counts
         for a topic as far as the topic's phrases use it. Word pairs add to the score, not the weight.
         """
-        query = self.analyse(text)
+        return self._rank(self.analyse(text))
+
+    def _rank(self, query: frozenset) -> tuple[Ranked, ...]:
         total = sum(self._idf.get(t, UNKNOWN_WEIGHT) for t in query if " " not in t)
         if not total:
             return ()
@@ -129,8 +132,10 @@ class Matcher:
 
     def match(self, text: str) -> Verdict:
         """Answer, ask or admit: the decision for one question."""
-        ranked = self.rank(text)
-        if not ranked or ranked[0].score < POSSIBLE:
+        query = self.analyse(text)
+        ranked = self._rank(query)
+        evidence = sum(self._idf.get(t, 0.0) for t in query if " " not in t)
+        if not ranked or ranked[0].score < POSSIBLE or evidence < MIN_EVIDENCE:
             return Verdict("unknown", ranked[:MAX_CHOICES])
         top = ranked[0].score
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
