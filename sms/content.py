@@ -340,7 +340,11 @@ class _Loader:
 
     def _strings(self, code: str, menus: dict, gsm_only: bool) -> dict[str, str]:
         src = self.source("content", code, "strings.yaml")
-        data = src.data or {}
+        if src.data is None:  # missing, unreadable (said once already, not once per reply) or empty
+            if not any(p.file == src.name for p in self.problems):
+                self.error(src, (), "the file is empty: every fixed reply is missing")
+            return {}
+        data = src.data
         strings = {}
         for key in STRINGS:
             if not isinstance(data.get(key), str):
@@ -405,9 +409,16 @@ class _Loader:
         return Topic(topic_id, title, phrases, self._pages(src, title, pages, lines, strings))
 
     def _pages(self, src, title, pages, contact_lines, strings) -> tuple[str, ...]:
-        """The topic's messages: authored pages cut to the budget, contacts ending the last one."""
+        """The topic's messages: authored pages cut to the budget, the first contact (the one to call first)
+        ending the first page, all the contacts ending the last one: whoever stops reading early has a number.
+        The first page keeps room for the `detected` line (see engine._free_text)."""
         widest = strings["page_header"].format(title=title, page=99, pages=99)
         contacts = "\n".join([strings["contacts_intro"], *contact_lines])
+        first = contact_lines[0] if contact_lines else ""
+
+        def room_first(body):  # leaves room too for the line a reply in a newly detected language gets
+            return segments.fits(f"{widest}{body}\n{first}\n{strings['page_more']}\n{strings['detected']}",
+                                 self.budget)
 
         def room_more(body):
             return segments.fits(f"{widest}{body}\n{strings['page_more']}", self.budget)
@@ -415,14 +426,17 @@ class _Loader:
         def room_last(body):
             return segments.fits(f"{widest}{body}\n{contacts}\n{strings['page_last']}", self.budget)
 
-        bodies = [piece for page in pages for piece in segments.pack(page, room_more)]
+        bodies = segments.pack(pages[0], room_first) + [piece for page in pages[1:] for piece in
+                                                         segments.pack(page, room_more)]
         if room_last(bodies[-1]):
             bodies[-1] = f"{bodies[-1]}\n{contacts}"
         else:
             bodies.append(contacts)
             if not segments.fits(f"{widest}{contacts}\n{strings['page_last']}", self.budget):
                 self.error(src, ("contacts",), "the contacts do not fit on one page: give fewer")
-        if len(bodies) > len(pages) + 1:
+        if len(bodies) > 1 and first:
+            bodies[0] = f"{bodies[0]}\n{first}"
+        if len(bodies) > len(pages) + 2:  # beyond a page for the contacts and one for the first page's number
             self.warn(src, ("pages",), f"pages were cut to fit {self.budget} segments: {len(bodies)} messages")
         total = len(bodies)
         return tuple(

@@ -132,9 +132,9 @@ def _back(state: State, content):
 def _more(state: State, content):
     lang = _language(state, content)
     topic = lang.topics.get(state.topic) if state.topic else None
-    if topic is None and not state.menu:  # a new or expired conversation: nothing to continue
-        return _welcome(state, content, "command")
-    if topic is None or state.page + 1 >= len(topic.pages):
+    if topic is None:  # no topic open: show where the texter is (the welcome in a new conversation)
+        return _show_menu(state, state.menu or ("main",), content, "command")
+    if state.page + 1 >= len(topic.pages):
         return state, Reply(lang.strings["no_more"], "command")
     page = state.page + 1
     return replace(state, page=page), Reply(topic.pages[page], "topic", topic=topic.id)

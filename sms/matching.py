@@ -69,12 +69,16 @@ class Matcher:
         self._stem = lru_cache(maxsize=20000)(stemmer.stemWord if stemmer else (lambda w: w))
         self._surface: set[str] = set(vocabulary.synonyms) | set(vocabulary.synonyms.values()) | vocabulary.stopwords
         counts: dict[str, Counter] = {}
+        self._exact: dict[frozenset, str | None] = {}  # a phrase's terms -> its topic (None: in two topics)
         for topic, phrases in topics.items():
             counts[topic] = Counter()
             for phrase in phrases:
                 expanded = self._expand(phrase)
                 self._surface.update(expanded)
-                counts[topic].update(self._terms(expanded))
+                terms = self._terms(expanded)
+                counts[topic].update(terms)
+                if terms:
+                    self._exact[terms] = topic if self._exact.get(terms, topic) == topic else None
         self._surface_list = sorted(self._surface)
         n = len(counts)
         df = Counter(term for bag in counts.values() for term in bag)
@@ -134,6 +138,9 @@ class Matcher:
         """Answer, ask or admit: the decision for one question."""
         query = self.analyse(text)
         ranked = self._rank(query)
+        exact = self._exact.get(query)
+        if exact:  # the question is one of the topic's own phrases, give or take typos and stop words
+            return Verdict("topic", tuple(r for r in ranked if r.topic == exact))
         evidence = sum(self._idf.get(t, 0.0) for t in query if " " not in t)
         if not ranked or ranked[0].score < POSSIBLE or evidence < MIN_EVIDENCE:
             return Verdict("unknown", ranked[:MAX_CHOICES])

@@ -70,7 +70,7 @@ def gunicorn(store_url: str, workers: int = 4, app: str = "sms:create_app()", ex
     port = free_port()
     env = {**os.environ, "SMS_STORE_URL": store_url, "SMS_HASH_SECRET": "test-secret",
            "TWILIO_AUTH_TOKEN": TOKEN, "PYTHONPATH": str(ROOT / "tests"), **(extra_env or {})}
-    command = [sys.executable, "-m", "gunicorn", "--preload", "--workers", str(workers), "--bind",
+    command = [sys.executable, "-m", "gunicorn", "--preload", "--no-control-socket", "--workers", str(workers), "--bind",
                f"127.0.0.1:{port}", "--graceful-timeout", "5", app]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

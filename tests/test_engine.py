@@ -154,9 +154,11 @@ def test_more_through_a_topic_reached_by_numbers(content, en, in_topic):
     assert [r.text for r in replies] == list(pages[1:])
 
 
-def test_more_outside_a_topic_says_there_is_no_more(content, en):
-    _, (_, reply) = run(content, ["hi", "MORE"])
-    assert reply.text == en.strings["no_more"]
+def test_more_outside_a_topic_shows_the_menu_the_texter_is_in(content, en):
+    _, (_, at_main, _, in_sub) = run(content, ["hi", "MORE", "1", "MORE"])
+    assert at_main.text == en.menus["main"]
+    first = content.menus["main"][0]
+    assert in_sub.text == en.menus[first.target]
 
 
 def test_back_goes_up_one_level(content, en, in_topic):

@@ -34,7 +34,7 @@ def test_sigterm_finishes_the_request_in_flight_and_exits_cleanly(tmp_path):
     port = free_port()
     env = {**os.environ, "SMS_STORE_URL": f"sqlite:///{tmp_path}/t.sqlite3", "SMS_HASH_SECRET": "x" * 40,
            "TWILIO_AUTH_TOKEN": TOKEN, "PYTHONPATH": str(ROOT / "tests"), "SLOW_LOAD_SECONDS": "1.5"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "1", "--graceful-timeout", "10",
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--no-control-socket", "--workers", "1", "--graceful-timeout", "10",
                                "--bind", f"127.0.0.1:{port}", "servers:slow_app()"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=open(tmp_path / "gunicorn.log", "w"))
     try:
