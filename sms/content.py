@@ -39,6 +39,10 @@ STRINGS = (
     "stopped", "started", "quick_exit", "error", "no_more", "detected",
 )
 _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: 3x faster
+# The {placeholders} each fixed reply may use, with sample values; the others may use none.
+PLACEHOLDERS = {"page_header": {"title": "T", "page": 1, "pages": 2}, "contact_call": {"phone": "1"},
+                "contact_text": {"text": "1"}, "contact_call_or_text": {"phone": "1"}, "contact_web": {"web": "w"},
+                "detected": {"code": "EN"}}
 STALE_DAYS = 365
 WELCOME_SEGMENTS = 2
 MAX_MENU_ENTRIES = 9  # one digit each
@@ -276,6 +280,9 @@ class _Loader:
         self.plain = bool(info.get("plain_letters"))
         for word in info.get("switch") or []:
             self._claim(switches, fold(str(word)), code, meta, ("switch",), "language switch")
+        if fold(code) not in {fold(str(w)) for w in info.get("switch") or []}:
+            self.error(meta, ("switch",), f"the switch words must include the code {code.upper()}: "
+                                          "replies name it to say how to switch back")
         strings = self._strings(code, menus, gsm_only)
         keywords = self.source("content", code, "keywords.yaml")
         kw = keywords.data or {}
@@ -352,6 +359,13 @@ class _Loader:
                 continue
             strings[key] = self.sendable(data[key].strip(" "))
             self._text_checks(src, (key,), strings[key], gsm_only)
+            try:
+                strings[key].format(**PLACEHOLDERS.get(key, {}))
+            except (KeyError, IndexError, ValueError):
+                names = ", ".join("{" + n + "}" for n in PLACEHOLDERS.get(key, {})) or "none"
+                self.error(src, (key,), f"fixed reply {key!r} has a {{placeholder}} the line does not fill "
+                                        f"(it may use: {names})")
+                del strings[key]
         titles = data.get("menus") or {}
         for menu_id, title in titles.items():
             self._text_checks(src, ("menus", str(menu_id)), self.sendable(str(title)), gsm_only)
@@ -417,8 +431,8 @@ class _Loader:
         first = contact_lines[0] if contact_lines else ""
 
         def room_first(body):  # leaves room too for the line a reply in a newly detected language gets
-            return segments.fits(f"{widest}{body}\n{first}\n{strings['page_more']}\n{strings['detected']}",
-                                 self.budget)
+            note = strings["detected"].format(code="XX")
+            return segments.fits(f"{widest}{body}\n{first}\n{strings['page_more']}\n{note}", self.budget)
 
         def room_more(body):
             return segments.fits(f"{widest}{body}\n{strings['page_more']}", self.budget)

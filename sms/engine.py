@@ -86,7 +86,7 @@ def _answer(state: State, text: str, command: str | None, content) -> tuple[Stat
         return state, Reply(None, "silent")
     if command == "stop":
         return State(lang=state.lang, opted_out=True), Reply(say["stopped"], "command", events=("optout",))
-    danger = keywords.danger_language(text, content)
+    danger = _danger_language(state, text, content)
     if danger:  # answered in the language the danger was said in
         return replace(state, lang=danger), Reply(content.languages[danger].strings["danger"], "danger",
                                                   events=("danger",))
@@ -107,6 +107,17 @@ def _answer(state: State, text: str, command: str | None, content) -> tuple[Stat
     if choice is not None:
         return _choose(state, choice, content)
     return _free_text(state, text, content)
+
+
+def _danger_language(state: State, text: str, content) -> str | None:
+    """The language whose danger phrases text contains; when several do ("suicid*"), the one the text
+    most likely is in, else the conversation's own."""
+    found = keywords.danger_languages(text, content)
+    if len(found) <= 1:
+        return found[0] if found else None
+    likely = content.detector.confidences(text)
+    current = state.lang or content.default
+    return max(found, key=lambda code: (likely.get(code, 0.0), code == current))
 
 
 def _welcome(state: State, content, kind: str, prefix: str | None = None, events=()):
@@ -189,7 +200,7 @@ def _free_text(state: State, text: str, content):
     if chosen == current:
         return _answer_question(state, text, content)
     new, reply = _answer_question(replace(state, lang=chosen), text, content)
-    with_note = f"{reply.text}\n{content.languages[chosen].strings['detected']}"
+    with_note = f"{reply.text}\n{content.languages[chosen].strings['detected'].format(code=current.upper())}"
     return new, replace(reply, events=reply.events + (f"lang:{chosen}",),
                         text=with_note if segments.fits(with_note, content.budget) else reply.text)
 

@@ -83,12 +83,9 @@ def _contains(words: list[set[str]], phrase: tuple[str, ...]) -> bool:
     return False
 
 
-def danger_language(text: str, content) -> str | None:
-    """The code of the first language whose danger phrases text contains; None when it sounds safe."""
+def danger_languages(text: str, content) -> list[str]:
+    """The codes of the languages whose danger phrases text contains (empty when it sounds safe)."""
     words = fold(text).split()
     if not words:
-        return None
-    for code, language in content.languages.items():
-        if _index(language.danger).find(words):
-            return code
-    return None
+        return []
+    return [code for code, language in content.languages.items() if _index(language.danger).find(words)]

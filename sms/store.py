@@ -33,6 +33,10 @@ class StoreError(Exception):
     """The store could not be reached or did not answer in time."""
 
 
+class NoDatabase(StoreError):
+    """An SQLite store asked not to create its file found none."""
+
+
 @dataclass(frozen=True)
 class Record:
     """What is held about one number: its conversation blob (None: nothing), version and opt-out."""
@@ -61,9 +65,12 @@ class SQLiteStore:
         CREATE INDEX IF NOT EXISTS unmatched_expires ON unmatched (expires);
     """
 
-    def __init__(self, path: str | Path, timeout: float = 3.0):
+    def __init__(self, path: str | Path, timeout: float = 3.0, create: bool = True):
+        """create=False (the operator's read-only commands): a missing file is a StoreError, not a new file."""
         self.path = Path(path)
         self.timeout = timeout
+        if not create and not self.path.exists():
+            raise NoDatabase(f"there is no database at {self.path} (the line makes it at its first text)")
         self._local = threading.local()
         self._saves = 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -266,13 +273,16 @@ class _translate:
         return False
 
 
-def open_store(url: str | None, instance_path: str | Path):
-    """The store SMS_STORE_URL names: sqlite:///path, redis://host:port/db, or (None) SQLite in the instance folder."""
+def open_store(url: str | None, instance_path: str | Path, create: bool = True):
+    """The store SMS_STORE_URL names: sqlite:///path, redis://host:port/db, or (None) SQLite in the instance folder.
+
+    create=False never makes a new SQLite file (StoreError instead): for commands that only read."""
     if not url:
-        return SQLiteStore(Path(instance_path) / "sms.sqlite3")
+        return SQLiteStore(Path(instance_path) / "sms.sqlite3", create=create)
     scheme = urlparse(url).scheme
     if scheme == "sqlite":
-        return SQLiteStore(url[len("sqlite:///"):] if url.startswith("sqlite:///") else url[len("sqlite:"):])
+        path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else url[len("sqlite:"):]
+        return SQLiteStore(path, create=create)
     if scheme in ("redis", "rediss", "unix"):
         return RedisStore(url)
     raise ValueError(f"SMS_STORE_URL must start with sqlite:/// or redis://, not {scheme or url!r}")

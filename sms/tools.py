@@ -21,17 +21,21 @@ TWILIO_US_PRICE = 0.0079  # USD per outgoing SMS segment in the US (Twilio's lis
 RULE = "-" * 40
 
 
-def _store(settings: dict):
-    return open_store(settings["SMS_STORE_URL"], INSTANCE)
+def _read(settings: dict, read):
+    """read(store) on the configured store, never creating one; (result, store) or (None, None) after
+    printing why it could not be read."""
+    try:
+        store = open_store(settings["SMS_STORE_URL"], INSTANCE, create=False)
+        return read(store), store
+    except StoreError as exc:
+        print(f"cannot read the store ({settings['SMS_STORE_URL'] or 'SQLite in instance/'}): {exc}", file=sys.stderr)
+        return None, None
 
 
 def stats_command(args) -> int:
     """Print the summed counters of the last --days days, as a report or JSON."""
-    store = _store(args.settings)
-    try:
-        counters = store.counters(stats.first_day(args.days))
-    except StoreError as exc:
-        print(f"cannot read the store ({store.describe()}): {exc}", file=sys.stderr)
+    counters, store = _read(args.settings, lambda store: store.counters(stats.first_day(args.days)))
+    if store is None:
         return 1
     summary = stats.summarize(counters, args.days)
     if args.json:
@@ -46,11 +50,8 @@ def unmatched_command(args) -> int:
     if not args.settings["SMS_KEEP_UNMATCHED"]:
         print("SMS_KEEP_UNMATCHED is off: the line keeps no texts (set it to 1 where the line runs to start).",
               file=sys.stderr)
-    store = _store(args.settings)
-    try:
-        kept = store.unmatched(stats.first_day(args.days))
-    except StoreError as exc:
-        print(f"cannot read the store ({store.describe()}): {exc}", file=sys.stderr)
+    kept, store = _read(args.settings, lambda store: store.unmatched(stats.first_day(args.days)))
+    if store is None:
         return 1
     for day, text in kept:
         print(f"{day}  {' / '.join(text.splitlines())}")

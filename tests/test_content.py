@@ -303,3 +303,16 @@ def test_unreadable_yaml_is_listed_with_its_line_not_a_crash(content_copy):
     lines = strings.read_text(encoding="utf-8").splitlines()
     strings.write_text("\n".join(lines + ["welcome: [never closed"]) + "\n", encoding="utf-8")
     _refused(content_copy, "content/en/strings.yaml", None, "cannot be read")
+
+
+def test_a_placeholder_the_line_does_not_fill_is_refused(content_copy):
+    strings = content_copy / "content" / "en" / "strings.yaml"
+    _edit(strings, 'detected: "Reply {code} to switch back."', 'detected: "Reply {language} to switch back."')
+    _refused(content_copy, "content/en/strings.yaml", None, "detected", "{code}")
+
+
+def test_a_language_whose_switch_words_lack_its_code_is_refused(content_copy):
+    meta = content_copy / "content" / "es" / "language.yaml"
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(text.replace(", ES,", ",").replace("ES, ", "").replace(", ES]", "]"), encoding="utf-8")
+    _refused(content_copy, "content/es/language.yaml", None, "ES")
