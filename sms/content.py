@@ -117,6 +117,7 @@ class Language:
     topics: MappingProxyType
     menus: MappingProxyType  # menu id -> the text that shows it (main: the welcome)
     danger: tuple[tuple[str, ...], ...]
+    command_words: frozenset  # this language's own command words, folded
     matcher: Matcher = field(repr=False)
 
 
@@ -286,9 +287,11 @@ class _Loader:
         strings = self._strings(code, menus, gsm_only)
         keywords = self.source("content", code, "keywords.yaml")
         kw = keywords.data or {}
+        own_commands = set()
         for command in COMMANDS:
             for word in (kw.get("commands") or {}).get(command) or []:
                 self._claim(commands, fold(str(word)), command, keywords, ("commands", command), "command")
+                own_commands.add(fold(str(word)))
         danger = tuple(p for p in (_danger_words(str(raw)) for raw in kw.get("danger") or []) if p)
         if not danger:
             self.error(keywords, ("danger",), "no danger phrases: the line could not spot a texter in danger")
@@ -312,7 +315,7 @@ class _Loader:
         rendered = self._render_menus(code, menus, strings, topics)
         return Language(code, str(info.get("name", code)), bool(info.get("reviewed")),
                         MappingProxyType(strings), MappingProxyType(topics), MappingProxyType(rendered),
-                        danger, matcher)
+                        danger, frozenset(own_commands), matcher)
 
     def _report_language(self, code, info, meta, strings, menus, topics, contacts, labels) -> None:
         """Warnings an operator reads per language: not reviewed yet, and how complete it is."""

@@ -67,8 +67,19 @@ def step(state: State, text: str, content, now: float, session_minutes: float = 
     command = keywords.command(text, content)
     if state.seen is None or now - state.seen > session_minutes * 60:
         state = State(lang=state.lang, opted_out=state.opted_out)
+    if command:
+        state = replace(state, lang=_command_language(state, text, content))
     new, reply = _answer(state, text, command, content)
     return replace(new, seen=now), reply
+
+
+def _command_language(state: State, text: str, content) -> str | None:
+    """The language of a command word only one other language has (AYUDA, PARAR): its reply comes in that
+    language, and the conversation goes on in it. Shared words (MENU) and the default language's words
+    (STOP, START, HELP: the carriers' words, which everyone uses) keep the conversation's language."""
+    owners = [code for code, language in content.languages.items()
+              if keywords.fold(text) in language.command_words]
+    return owners[0] if len(owners) == 1 and owners[0] != content.default else state.lang
 
 
 def _language(state: State, content):

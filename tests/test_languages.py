@@ -601,3 +601,18 @@ def test_check_reports_review_status_and_completeness_of_the_real_content(conten
         unreviewed = f"language {code} ({lang.name}): not reviewed by a fluent speaker"
         assert (unreviewed in messages_) == (not lang.reviewed), code
     assert all(not p.error for p in problems if p.message.startswith("language "))
+
+
+def test_a_command_word_of_one_other_language_answers_in_it(content):
+    es = content.languages["es"]
+    en = content.languages["en"]
+    state, _ = engine.step(State(), "hi", content, NOW)
+    state, reply = engine.step(state, "AYUDA", content, NOW + 1)
+    assert reply.text == es.strings["help"] and state.lang == "es"
+    state, reply = engine.step(state, "MENU", content, NOW + 2)  # shared by several languages: stays
+    assert reply.text == es.menus["main"]
+    state, reply = engine.step(state, "STOP", content, NOW + 3)  # the carriers' words never switch away
+    assert reply.text == es.strings["stopped"] and state.lang == "es"
+    state, reply = engine.step(state, "START", content, NOW + 4)
+    assert reply.text.startswith(es.strings["started"]) and state.lang == "es"
+    assert en.strings["help"] != es.strings["help"]
