@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from . import keywords, segments
+from .text import fold
 
 SESSION_MINUTES = 30
 
@@ -78,7 +79,7 @@ def _command_language(state: State, text: str, content) -> str | None:
     language, and the conversation goes on in it. Shared words (MENU) and the default language's words
     (STOP, START, HELP: the carriers' words, which everyone uses) keep the conversation's language."""
     owners = [code for code, language in content.languages.items()
-              if keywords.fold(text) in language.command_words]
+              if fold(text) in language.command_words]
     return owners[0] if len(owners) == 1 and owners[0] != content.default else state.lang
 
 
