@@ -36,13 +36,13 @@ STRINGS = (
     "welcome", "menu_prompt", "welcome_footer", "menu_footer", "page_header", "page_more", "page_last",
     "contacts_intro", "contact_call", "contact_text", "contact_call_or_text", "contact_web",
     "label_police", "label_immigration", "clarify", "clarify_footer", "unknown", "danger", "help",
-    "stopped", "started", "quick_exit", "error", "no_more", "detected",
+    "stopped", "started", "quick_exit", "error", "no_more", "no_choice", "detected",
 )
 _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: 3x faster
 # The {placeholders} each fixed reply may use, with sample values; the others may use none.
 PLACEHOLDERS = {"page_header": {"title": "T", "page": 1, "pages": 2}, "contact_call": {"phone": "1"},
                 "contact_text": {"text": "1"}, "contact_call_or_text": {"phone": "1"}, "contact_web": {"web": "w"},
-                "detected": {"code": "EN"}}
+                "detected": {"code": "EN"}, "no_choice": {"number": 9}}
 STALE_DAYS = 365
 WELCOME_SEGMENTS = 2
 MAX_MENU_ENTRIES = 9  # one digit each

@@ -173,16 +173,23 @@ def _choose(state: State, n: int, content):
     if state.choices:
         if 1 <= n <= len(state.choices):
             return _open_topic(state, state.choices[n - 1], content)
-        return _clarify(state, state.choices, content)
+        return _not_there(n, *_clarify(state, state.choices, content), content)
     path = state.menu or ("main",)
     entries = content.menus[path[-1]]
     if not 1 <= n <= len(entries):
         new, reply = _show_menu(state, path, content, "unknown")
-        return new, replace(reply, events=("unmatched",))
+        return _not_there(n, new, replace(reply, events=("unmatched",)), content)
     entry = entries[n - 1]
     if entry.kind == "menu":
         return _show_menu(state, path + (entry.target,), content)
     return _open_topic(replace(state, menu=path), entry.target, content)
+
+
+def _not_there(n: int, state: State, reply: Reply, content):
+    """reply (the choices again) saying first that n is not among them, when that costs no extra segment."""
+    said = f"{_language(state, content).strings['no_choice'].format(number=n)}\n{reply.text}"
+    free = segments.segments(said) == segments.segments(reply.text)
+    return state, replace(reply, text=said if free else reply.text)
 
 
 def _open_topic(state: State, topic_id: str, content, score: float | None = None):

@@ -8,7 +8,7 @@ from types import MappingProxyType
 import pytest
 from conftest import topic_paths
 
-from sms import engine
+from sms import engine, segments
 from sms.engine import State
 
 NOW = 1_800_000_000.0
@@ -350,8 +350,9 @@ def test_did_you_mean_lists_choices_and_numbers_pick_among_them(content, en):
         assert picked.topic == topic_id
         assert picked.text == en.topics[topic_id].pages[0]
         assert new.choices == ()
-    new, again = engine.step(state, str(len(state.choices) + 1), content, NOW + 60)
-    assert again.kind == "clarify" and again.text == reply.text
+    missing = len(state.choices) + 1
+    new, again = engine.step(state, str(missing), content, NOW + 60)
+    assert again.kind == "clarify" and again.text in (reply.text, f"{en.strings['no_choice'].format(number=missing)}\n{reply.text}")
     assert new.choices == state.choices
 
 
@@ -392,3 +393,14 @@ def test_state_round_trips_through_a_dict(content, in_topic):
     assert State.from_dict(state.to_dict()) == state
     assert State.from_dict({**state.to_dict(), "added_later": 1}) == state
     assert State.from_dict(None) == State()
+
+
+def test_a_number_not_on_the_menu_says_so_when_that_costs_nothing_extra(content, en):
+    first = content.menus["main"][0]
+    _, (_, _, in_sub) = run(content, ["hi", "1", str(len(content.menus[first.target]) + 1)])
+    note = en.strings["no_choice"].format(number=len(content.menus[first.target]) + 1)
+    assert in_sub.text == f"{note}\n{en.menus[first.target]}" and in_sub.kind == "unknown"
+    _, (_, at_main) = run(content, ["hi", "9"])
+    with_note = f"{en.strings['no_choice'].format(number=9)}\n{en.menus['main']}"
+    expected = with_note if segments.segments(with_note) == segments.segments(en.menus["main"]) else en.menus["main"]
+    assert at_main.text == expected
