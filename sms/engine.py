@@ -78,8 +78,8 @@ def _command_language(state: State, text: str, content) -> str | None:
     """The language of a command word only one other language has (AYUDA, PARAR): its reply comes in that
     language, and the conversation goes on in it. Shared words (MENU) and the default language's words
     (STOP, START, HELP: the carriers' words, which everyone uses) keep the conversation's language."""
-    owners = [code for code, language in content.languages.items()
-              if fold(text) in language.command_words]
+    word = fold(text)
+    owners = [code for code, language in content.languages.items() if word in language.command_words]
     return owners[0] if len(owners) == 1 and owners[0] != content.default else state.lang
 
 

@@ -62,6 +62,7 @@ class Line:
 
     def _handle_stored(self, key: str, body: str, sid: str | None, now: float) -> engine.Reply:
         reply = None
+        day = dt.datetime.fromtimestamp(now, dt.timezone.utc).date().isoformat()
         for _ in range(SAVE_ATTEMPTS):
             record = self.store.load(key, now)
             blob = record.blob or {}
@@ -76,7 +77,6 @@ class Line:
             else:
                 remembered = (recent + [(sid, reply.text, reply.kind)])[-RECENT_REPLIES:] if sid else recent
                 new_blob = {"state": new.to_dict(), "replies": remembered}
-            day = dt.datetime.fromtimestamp(now, dt.timezone.utc).date().isoformat()
             try:
                 saved = self.store.save(key, new_blob, record.version, new.opted_out, self.settings.keep_days * 86400,
                                         now, counts=(day, reply.events))
