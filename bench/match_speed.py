@@ -1,24 +1,28 @@
-"""Matching speed over the whole topic catalogue: microseconds per text, per language.
+"""Matching speed: milliseconds per text, per language, with the model and without it.
 
-    .venv/bin/python bench/match_speed.py [--repeats 7] [--runs 5] [--cpu N] [--lang CODE ...]
+    .venv/bin/python bench/match_speed.py [--repeats 3] [--runs 3] [--sample 150] [--cpu N] [--lang CODE ...]
 
 For each language the texts are every topic's title and phrases, each of them again with one typo made
 deterministically (a letter swapped, dropped, doubled or replaced by its neighbour on the keyboard, in one
 word of 4 letters or more), and out-of-scope texts written here. It prints, per language:
 
-- Matcher.match: each text timed alone with time.perf_counter_ns, `--repeats` times after one untimed
-  pass; a text's time is the median of its repeats; the table gives the median and p99 over texts.
-- engine.step, free-text path: each text as the match command judges it (the first text from a new
-  number, no language chosen), timed the same way, for the texts that reach the free-text path (not
-  danger, not a command): command and danger checks, language detection (lingua), and matching in
-  every language tried.
+- lexical: the lexical ranker and the decision on its scores alone (the line without its model), every
+  text timed alone with time.perf_counter_ns, `--repeats` times after one untimed pass; a text's time is
+  the median of its repeats; the table gives the median and p99 over texts.
+- semantic: the encoder and its heads on one text (what the model adds to a free text), over an evenly
+  spread sample of `--sample` texts (the encoder's cost grows with the length of a text), timed the same way.
+- step: engine.step on the free-text path, as the match command judges a text (the first text from a new
+  number, no language chosen), for the sampled texts that reach it: command words, alarm phrases and
+  model, language detection, ranking and deciding in every language tried; and the same step without
+  the model (the baseline: the line as it was before it), in the same run.
 - the match command end to end: `python -m sms match --json` in a subprocess, as tools outside the
-  project run it, fed all the texts at once: texts per second from its answer to a first text to its
-  last answer. Start-up (launch to that first answer: Python, imports, content, language models) is
-  reported on its own. Both are medians of `--runs` runs.
+  project run it, fed the sampled texts at once: texts per second from its answer to a first text to its
+  last answer. Start-up (launch to that first answer: Python, imports, content, the embedding cache, the
+  heads) is reported on its own. Both are medians of `--runs` runs.
 
 The whole benchmark, subprocesses included, runs on one CPU (`--cpu`, default the first this process may
-use). The machine may be noisy: compare medians, and rerun before trusting a change of a few percent.
+use), the model on one thread. The machine may be noisy: compare medians and ratios, and rerun before
+trusting a change of a few percent.
 """
 
 from __future__ import annotations
@@ -37,8 +41,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sms import INSTANCE, engine, understanding  # noqa: E402
 from sms import content as content_module  # noqa: E402
-from sms import engine  # noqa: E402
+from sms.understanding import decide  # noqa: E402
 
 NOW = 1_800_000_000.0
 FREE_TEXT = ("topic", "clarify", "unknown", "welcome")
@@ -180,48 +185,67 @@ def run_match(texts: list[str]) -> tuple[float, float]:
     return (ready - start) / 1e9, len(texts) / ((done - ready) / 1e9)
 
 
+def sample(texts: list[str], n: int) -> list[str]:
+    """n texts spread evenly over texts (all of them when there are fewer)."""
+    if len(texts) <= n:
+        return texts
+    return [texts[i * len(texts) // n] for i in range(n)]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=7, help="timed passes over the texts in process")
-    parser.add_argument("--runs", type=int, default=5, help="runs of the match command per language")
+    parser.add_argument("--repeats", type=int, default=3, help="timed passes over the texts in process")
+    parser.add_argument("--runs", type=int, default=3, help="runs of the match command per language")
+    parser.add_argument("--sample", type=int, default=150, help="texts per language timed with the model")
     parser.add_argument("--cpu", type=int, default=min(os.sched_getaffinity(0)), help="the CPU to run on")
     parser.add_argument("--lang", action="append", help="only this language (repeatable; default: all)")
     args = parser.parse_args(argv)
     os.sched_setaffinity(0, {args.cpu})  # subprocesses inherit it
+    os.environ["OMP_NUM_THREADS"] = "1"
 
     content = content_module.load(ROOT)
+    with_model = engine.Assets(content, understanding.build(content, INSTANCE))
+    if with_model.understanding.problem:
+        raise SystemExit(f"the model is not in use: {with_model.understanding.problem}")
+    without = engine.Assets(content, understanding.build(content, INSTANCE, use_model=False))
     codes = args.lang or list(content.languages)
     print(f"CPU {args.cpu} only; Python {sys.version.split()[0]}; {args.repeats} repeats in process, "
-          f"{args.runs} runs of the match command\n")
+          f"{args.runs} runs of the match command; milliseconds per text\n")
 
+    columns = ("lexical", "semantic", "step", "step without model")
+    print(f"{'lang':4}  {'texts':>5}  " + "  ".join(f"{c + ' median':>24}  {'p99':>6}" for c in columns)
+          + f"  {'match command':>14}")
     startups: list[float] = []
-    header = (f"{'lang':4}  {'texts':>5}  {'match median':>12}  {'p99':>7}  {'step texts':>10}  "
-              f"{'step median':>11}  {'p99':>7}  {'match command':>14}")
-    print(header)
-    print(f"{'':4}  {'':>5}  {'(us)':>12}  {'(us)':>7}  {'':>10}  {'(us)':>11}  {'(us)':>7}  {'(texts/s)':>14}")
-    everything: dict[str, list[float]] = {"match": [], "step": []}
+    everything: dict[str, list[float]] = {c: [] for c in columns}
+    semantic = with_model.understanding.semantic
     for code in codes:
         groups = texts_for(content, code)
         texts = [t for group in groups.values() for t in group]
-        matcher = content.languages[code].matcher
-        per_match = time_each(matcher.match, texts, args.repeats)
-
-        fresh = engine.State()  # as the match command judges a text: the first from a new number
-        free = [t for t in texts if engine.step(fresh, t, content, NOW)[1].kind in FREE_TEXT]
-        per_step = time_each(lambda t: engine.step(fresh, t, content, NOW), free, args.repeats)
-
-        runs = [run_match(texts) for _ in range(args.runs)]
+        ranker = with_model.understanding.lexical[code]
+        some = sample(texts, args.sample)
+        fresh = engine.State()  # as the match command judges a text: the first text from a new number
+        free = [t for t in some if engine.step(fresh, t, with_model, NOW)[1].kind in FREE_TEXT]
+        timed = {
+            "lexical": time_each(lambda t: decide.decide(ranker.rank(t)), texts, args.repeats),
+            "semantic": time_each(semantic.read, some, args.repeats),
+            "step": time_each(lambda t: engine.step(fresh, t, with_model, NOW), free, args.repeats),
+            "step without model": time_each(lambda t: engine.step(fresh, t, without, NOW), free, args.repeats),
+        }
+        runs = [run_match(some) for _ in range(args.runs)]
         startups += [startup for startup, _ in runs]
         rate = statistics.median(rate for _, rate in runs)
-        everything["match"] += per_match
-        everything["step"] += per_step
-        print(f"{code:4}  {len(texts):>5}  {statistics.median(per_match):>12.0f}  {percentile(per_match, 99):>7.0f}  "
-              f"{len(free):>10}  {statistics.median(per_step):>11.0f}  {percentile(per_step, 99):>7.0f}  {rate:>14.0f}")
+        cells = []
+        for c in columns:
+            everything[c] += timed[c]
+            cells.append(f"{statistics.median(timed[c]) / 1000:>24.2f}  {percentile(timed[c], 99) / 1000:>6.2f}")
+        print(f"{code:4}  {len(texts):>5}  " + "  ".join(cells) + f"  {rate:>14.0f}")
     if len(codes) > 1:
-        m, s = everything["match"], everything["step"]
-        print(f"{'all':4}  {len(m):>5}  {statistics.median(m):>12.0f}  {percentile(m, 99):>7.0f}  "
-              f"{len(s):>10}  {statistics.median(s):>11.0f}  {percentile(s, 99):>7.0f}")
-    print(f"\nmatch command start-up (launch to the first answer): median {statistics.median(startups):.2f} s, "
+        cells = [f"{statistics.median(everything[c]) / 1000:>24.2f}  {percentile(everything[c], 99) / 1000:>6.2f}"
+                 for c in columns]
+        print(f"{'all':4}  {'':>5}  " + "  ".join(cells))
+    ratio = statistics.median(everything["step"]) / statistics.median(everything["step without model"])
+    print(f"\nstep with the model / without it (medians): {ratio:.0f}x")
+    print(f"match command start-up (launch to the first answer): median {statistics.median(startups):.2f} s, "
           f"range {min(startups):.2f} to {max(startups):.2f} s over {len(startups)} runs")
     return 0
 

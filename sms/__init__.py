@@ -14,10 +14,14 @@ from pathlib import Path
 from flask import Flask
 
 from . import content as content_module
+from . import understanding
+from .engine import Assets
 from .line import Line, Settings
 from .store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"  # the default home of the SQLite store and the embedding cache
+MAX_NEW_AT_START = 300  # texts without an embedding that start-up embeds itself (about 10 s); more: run `embed`
 DEV_HASH_SECRET = "development-only-not-secret"
 log = logging.getLogger("sms")
 
@@ -35,6 +39,9 @@ ENVIRONMENT = {
     "SMS_SIMULATOR_PASSWORD": ("SMS_SIMULATOR_PASSWORD", str, None),
     "SMS_STATS_PASSWORD": ("SMS_STATS_PASSWORD", str, None),
     "SMS_KEEP_UNMATCHED": ("SMS_KEEP_UNMATCHED", bool, False),
+    "SMS_MODEL": ("SMS_MODEL", bool, True),
+    "SMS_MODEL_THREADS": ("SMS_MODEL_THREADS", int, 1),
+    "SMS_CACHE_DIR": ("SMS_CACHE_DIR", str, None),
 }
 
 
@@ -57,9 +64,17 @@ def settings_from_environment(environ=os.environ) -> dict:
     return out
 
 
+def load_assets(config: dict, max_new: int | None = None, prune: bool = False) -> Assets:
+    """The content under SMS_CONTENT_DIR and its understanding (raises ContentError on broken content);
+    max_new and prune as understanding.build takes them."""
+    content = content_module.load(Path(config["SMS_CONTENT_DIR"]), config["SMS_SEGMENT_BUDGET"])
+    return Assets(content, understanding.build(content, Path(config["SMS_CACHE_DIR"] or INSTANCE),
+                                               config["SMS_MODEL"], config["SMS_MODEL_THREADS"], max_new, prune))
+
+
 def create_app(config: dict | None = None) -> Flask:
     """The line's Flask app. config overrides the environment (tests pass TESTING, paths, tokens)."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_path=str(INSTANCE))
     app.config.update(settings_from_environment())
     app.config.update(config or {})
     if not logging.getLogger().handlers:  # under gunicorn or flask run: one line per record on stderr
@@ -75,11 +90,11 @@ def create_app(config: dict | None = None) -> Flask:
             log.warning("TWILIO_AUTH_TOKEN is not set: accepting unsigned requests (development only)")
         else:
             log.error("TWILIO_AUTH_TOKEN is not set: every request to /sms will be refused (403)")
-    content = content_module.load(Path(app.config["SMS_CONTENT_DIR"]), app.config["SMS_SEGMENT_BUDGET"])
-    store = open_store(app.config["SMS_STORE_URL"], app.instance_path)
+    assets = load_assets(app.config, MAX_NEW_AT_START)
+    store = open_store(app.config["SMS_STORE_URL"], INSTANCE)
     settings = Settings(secret, app.config["SMS_SESSION_MINUTES"], app.config["SMS_KEEP_DAYS"],
                         keep_unmatched=app.config["SMS_KEEP_UNMATCHED"])
-    app.extensions["sms_line"] = Line(content, store, settings)
+    app.extensions["sms_line"] = Line(assets, store, settings)
 
     from .webhook import blueprint
 

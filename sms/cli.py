@@ -1,10 +1,12 @@
-"""Commands for the people who run the line: python -m sms chat | match | check | stats | unmatched | preview | doctor.
+"""Commands for the people who run the line: python -m sms chat | match | check | embed | stats | unmatched |
+preview | doctor.
 
 chat   talk to the line as a texter would (same engine, same store, same replies); reads standard input,
        so `printf 'hi\\n1\\nMORE\\n' | python -m sms chat` prints a whole conversation.
-match  one text per line in, one JSON object per line out: {"text", "kind", "topic", "score"}, each
-       judged as the first text from a new number. Tools outside the project read this: keep it stable.
+match  one text per line in, one JSON object per line out: {"text", "kind", "topic", "score", "alarm"},
+       each judged as the first text from a new number. Tools outside the project read this: keep it stable.
 check  validate content/ and menus/; exit 1 listing every problem with its file and line.
+embed  embed every text the content teaches the model with, into the cache the line starts from.
 stats, unmatched, preview, doctor: the operator's commands, in sms.tools.
 """
 
@@ -17,7 +19,8 @@ import time
 from pathlib import Path
 
 from . import content as content_module
-from . import create_app, engine, segments, settings_from_environment, tools
+from . import create_app, engine, load_assets, segments, settings_from_environment, tools
+from .understanding import danger
 
 # The match command's kinds: what the engine did, in the words tools outside the project expect.
 MATCH_KINDS = {"welcome": "unknown", "menu": "command", "silent": "command"}
@@ -47,23 +50,44 @@ def chat(args) -> int:
 
 def match(args) -> int:
     """Judge each line of standard input as the first text from a new number; print JSON lines."""
-    content = content_module.load(Path(args.content), args.budget)
-    if args.lang is not None and args.lang not in content.languages:
-        print(f"unknown language {args.lang!r}; this content has: {', '.join(content.languages)}", file=sys.stderr)
+    assets = load_assets(_settings(args))
+    if args.lang is not None and args.lang not in assets.content.languages:
+        print(f"unknown language {args.lang!r}; this content has: {', '.join(assets.content.languages)}",
+              file=sys.stderr)
         return 2
     now = time.time()
     for raw in sys.stdin:
         text = raw.rstrip("\n")
-        _, reply = engine.step(engine.State(lang=args.lang), text, content, now)
+        _, reply = engine.step(engine.State(lang=args.lang), text, assets, now)
         kind = MATCH_KINDS.get(reply.kind, reply.kind)
         topic = reply.topic if kind in ("topic", "clarify") else None
-        print(json.dumps({"text": text, "kind": kind, "topic": topic, "score": reply.score}, ensure_ascii=False))
+        print(json.dumps({"text": text, "kind": kind, "topic": topic, "score": reply.score,
+                          "alarm": reply.alarm.value if reply.alarm else None}, ensure_ascii=False))
     return 0
+
+
+def embed(args) -> int:
+    """Embed the content's texts into the cache (only those it lacks), dropping texts the content lost."""
+    settings = _settings(args)
+    if not settings["SMS_MODEL"]:
+        print("SMS_MODEL is off: the line answers on phrases alone and needs no embeddings.", file=sys.stderr)
+        return 0
+    assets = load_assets(settings, prune=True)
+    problem = assets.understanding.problem
+    print(f"not done: {problem}" if problem else "done: every text of the content has its embedding.")
+    return 1 if problem else 0
+
+
+def _settings(args) -> dict:
+    """The settings, with the content folder and budget the command line gives."""
+    return {**args.defaults, "SMS_CONTENT_DIR": args.content, "SMS_SEGMENT_BUDGET": args.budget}
 
 
 def check(args) -> int:
     """List every problem with the content; 1 when any would stop the line from starting."""
     problems = content_module.check(Path(args.content), args.budget)
+    if not any(p.error for p in problems):  # the phrases can be tried on the content's own texts
+        problems += danger.broad_phrases(content_module.load(Path(args.content), args.budget), Path(args.content))
     for problem in problems:
         print(problem)
     errors = sum(p.error for p in problems)
@@ -86,7 +110,8 @@ def main(argv=None) -> int:
     p.set_defaults(run=chat)
 
     for name, run, text in (("match", match, "rank topics for texts on standard input, as JSON lines"),
-                            ("check", check, "validate content and menus")):
+                            ("check", check, "validate content and menus"),
+                            ("embed", embed, "build the model's embedding cache for the content")):
         p = commands.add_parser(name, help=text)
         p.add_argument("--content", default=defaults["SMS_CONTENT_DIR"], help="folder holding content/ and menus/")
         p.add_argument("--budget", type=int, default=defaults["SMS_SEGMENT_BUDGET"], help="segments per reply")
@@ -94,7 +119,7 @@ def main(argv=None) -> int:
             p.add_argument("--lang", help="the language the texter chose (default: none chosen, so the line's "
                                            "default, or the language it detects in the text)")
             p.add_argument("--json", action="store_true", help="JSON lines output (the only format)")
-        p.set_defaults(run=run)
+        p.set_defaults(run=run, defaults=defaults)
 
     tools.register(commands, defaults)
     args = parser.parse_args(argv)

@@ -6,7 +6,8 @@ Layout (every path relative to the project root):
     content/referrals.yaml        the referral directory: numbers, websites, sources, dates checked
     content/<lang>/language.yaml  the language's own name, the words that switch to it, its alphabet
     content/<lang>/strings.yaml   fixed replies (welcome, help, danger, ...) and sub-menu titles
-    content/<lang>/keywords.yaml  commands, danger phrases, shorthand, synonyms, stop words
+    content/<lang>/keywords.yaml  commands, alarm phrases, shorthand, synonyms, stop words
+    content/<lang>/examples.yaml  whole texts that teach the model: alarms, near misses, out of scope
     content/<lang>/contacts.yaml  the short name each referral contact gets in a text
     content/<lang>/topics/*.yaml  one file per topic id of the catalogue: title, phrases, pages, contacts
     menus/menu.yaml               the menu tree: menus of entries, each a sub-menu or a topic
@@ -27,15 +28,14 @@ from types import MappingProxyType
 import yaml
 
 from . import segments
-from .language import Detector, detector_for
-from .matching import Matcher, Vocabulary
+from .alarms import Alarm
 from .text import fold
 
 COMMANDS = ("menu", "more", "back", "help", "exit", "stop", "start")
 STRINGS = (
     "welcome", "menu_prompt", "welcome_footer", "menu_footer", "page_header", "page_more", "page_last",
     "contacts_intro", "contact_call", "contact_text", "contact_call_or_text", "contact_web",
-    "label_police", "label_immigration", "clarify", "clarify_footer", "unknown", "danger", "help",
+    "label_police", "label_immigration", "clarify", "clarify_footer", "unknown", "danger", "self_harm", "help_now", "help",
     "stopped", "started", "quick_exit", "error", "no_more", "no_choice", "detected",
 )
 _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: 3x faster
@@ -43,6 +43,10 @@ _YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when p
 PLACEHOLDERS = {"page_header": {"title": "T", "page": 1, "pages": 2}, "contact_call": {"phone": "1"},
                 "contact_text": {"text": "1"}, "contact_call_or_text": {"phone": "1"}, "contact_web": {"web": "w"},
                 "detected": {"code": "EN"}, "no_choice": {"number": 9}}
+# examples.yaml: whole texts for each alarm, near misses that are no alarm, texts about something else
+EXAMPLES = (*(a.value for a in Alarm), "not_danger", "out_of_scope")
+# What each alarm's reply must give, whatever else it says
+ALARM_NUMBERS = {Alarm.DANGER: ("911",), Alarm.SELF_HARM: ("988", "911"), Alarm.HELP_NOW: ("911",)}
 STALE_DAYS = 365
 WELCOME_SEGMENTS = 2
 MAX_MENU_ENTRIES = 9  # one digit each
@@ -116,9 +120,16 @@ class Language:
     strings: MappingProxyType
     topics: MappingProxyType
     menus: MappingProxyType  # menu id -> the text that shows it (main: the welcome)
-    danger: tuple[tuple[str, ...], ...]
+    alarms: MappingProxyType  # Alarm -> its phrases, each a tuple of folded words (a trailing * kept)
     command_words: frozenset  # this language's own command words, folded
-    matcher: Matcher = field(repr=False)
+    shorthand: MappingProxyType  # folded texting shorthand -> what it stands for
+    synonyms: MappingProxyType  # folded word -> the word it is matched as
+    stopwords: frozenset
+    stemmer: str | None
+    examples: MappingProxyType = field(repr=False)  # examples.yaml key -> its texts
+    greetings: tuple[str, ...] = ()  # whole first texts that are in this language
+    asks_for: tuple[str, ...] = ()  # phrases that ask for this language
+    script: str | None = None  # the Unicode script only this language is written in (ARABIC), if any
 
 
 @dataclass(frozen=True)
@@ -132,7 +143,6 @@ class Content:
     commands: MappingProxyType  # folded word -> command name
     switches: MappingProxyType  # folded word -> language code
     budget: int
-    detector: Detector = field(repr=False)
 
 
 class _Source:
@@ -292,8 +302,9 @@ class _Loader:
             for word in (kw.get("commands") or {}).get(command) or []:
                 self._claim(commands, fold(str(word)), command, keywords, ("commands", command), "command")
                 own_commands.add(fold(str(word)))
-        danger = tuple(p for p in (_danger_words(str(raw)) for raw in kw.get("danger") or []) if p)
-        if not danger:
+        alarms = {alarm: tuple(p for p in (_phrase_words(str(raw)) for raw in kw.get(alarm.value) or []) if p)
+                  for alarm in Alarm}
+        if not alarms[Alarm.DANGER]:
             self.error(keywords, ("danger",), "no danger phrases: the line could not spot a texter in danger")
         labels = self.source("content", code, "contacts.yaml")
         for cid, label in (labels.data or {}).items():
@@ -305,17 +316,57 @@ class _Loader:
                 topics[topic_id] = topic
         self._unknown_topic_files(code)
         self._report_language(code, info, meta, strings, menus, topics, contacts, labels)
-        vocabulary = Vocabulary(
-            shorthand={fold(str(k)): fold(str(v)) for k, v in (kw.get("shorthand") or {}).items()},
-            synonyms={fold(str(k)): fold(str(v)) for k, v in (kw.get("synonyms") or {}).items()},
+        rendered = self._render_menus(code, menus, strings, topics)
+        return Language(
+            code, str(info.get("name", code)), bool(info.get("reviewed")),
+            MappingProxyType(strings), MappingProxyType(topics), MappingProxyType(rendered),
+            MappingProxyType(alarms), frozenset(own_commands),
+            shorthand=MappingProxyType({fold(str(k)): fold(str(v)) for k, v in (kw.get("shorthand") or {}).items()}),
+            synonyms=MappingProxyType({fold(str(k)): fold(str(v)) for k, v in (kw.get("synonyms") or {}).items()}),
             stopwords=frozenset(fold(str(w)) for w in kw.get("stopwords") or []),
             stemmer=info.get("stemmer"),
+            examples=MappingProxyType(self._examples(code)),
+            greetings=self._texts(meta, info, "greetings", switches),
+            asks_for=self._texts(meta, info, "asks_for", switches),
+            script=str(info["script"]).upper() if info.get("script") else None,
         )
-        matcher = Matcher({t.id: [t.title, *t.phrases] for t in topics.values()}, vocabulary)
-        rendered = self._render_menus(code, menus, strings, topics)
-        return Language(code, str(info.get("name", code)), bool(info.get("reviewed")),
-                        MappingProxyType(strings), MappingProxyType(topics), MappingProxyType(rendered),
-                        danger, frozenset(own_commands), matcher)
+
+    def _texts(self, src: _Source, data: dict, key: str, switches: dict) -> tuple[str, ...]:
+        """The list of texts under key (each a quoted string), none of them a command or switch word."""
+        raw = data.get(key) or []
+        if not isinstance(raw, list):
+            self.error(src, (key,), f"{key} must be a list of texts")
+            return ()
+        texts = []
+        for i, item in enumerate(raw):
+            if not isinstance(item, str):
+                self.error(src, (key, i), f"{key} item {item!r} is not a text: quote it (\"...\")")
+            elif not fold(item):
+                self.warn(src, (key, i), f"{key} item {item!r} has no words: the line never reads it as one")
+            elif fold(item) in self.command_words or fold(item) in switches:
+                self.error(src, (key, i), f"{key} item {item!r} is a command or language word: it would never be read as {key}")
+            else:
+                texts.append(item.strip())
+        return tuple(texts)
+
+    def _examples(self, code: str) -> dict[str, tuple[str, ...]]:
+        """examples.yaml: for each key of EXAMPLES, whole texts that teach the model what it means."""
+        path = self.root / "content" / code / "examples.yaml"
+        if not path.exists():
+            self.problems.append(Problem(f"content/{code}/examples.yaml", None, "no examples: the model learns the "
+                                         "alarms and what is out of scope from the other languages only", error=False))
+            return {}
+        src = self.source("content", code, "examples.yaml")
+        data = src.data if isinstance(src.data, dict) else {}
+        for key in data:
+            if key not in EXAMPLES:
+                self.error(src, (key,), f"unknown key {key!r}: examples.yaml holds {', '.join(EXAMPLES)}")
+        found = {}
+        for key in EXAMPLES:
+            found[key] = self._texts(src, data, key, {})
+            if not found[key]:
+                self.warn(src, (key,), f"no {key} examples in this language")
+        return found
 
     def _report_language(self, code, info, meta, strings, menus, topics, contacts, labels) -> None:
         """Warnings an operator reads per language: not reviewed yet, and how complete it is."""
@@ -376,8 +427,10 @@ class _Loader:
             if menu_id != "main" and not titles.get(menu_id):
                 self.error(src, ("menus",), f"menu {menu_id} has no title in this language")
         strings.update({f"menu:{k}": self.sendable(str(v).strip()) for k, v in titles.items()})
-        if "danger" in strings and "911" not in strings["danger"]:
-            self.error(src, ("danger",), "the danger reply must give 911")
+        for alarm, numbers in ALARM_NUMBERS.items():
+            for number in numbers:
+                if alarm.value in strings and number not in strings[alarm.value]:
+                    self.error(src, (alarm.value,), f"the {alarm.value} reply must give {number}")
         return strings
 
     def _text_checks(self, src: _Source, path: tuple, text: str, gsm_only: bool) -> None:
@@ -516,8 +569,8 @@ def ltr_numbers(text: str) -> str:
     return PHONE_LIKE.sub(mark, text)
 
 
-def _danger_words(phrase: str) -> tuple[str, ...]:
-    """A danger phrase as folded words, keeping a trailing * (any ending) on a word."""
+def _phrase_words(phrase: str) -> tuple[str, ...]:
+    """An alarm phrase as folded words, keeping a trailing * (any ending) on a word."""
     out = []
     for raw in phrase.split():
         word = fold(raw)
@@ -560,7 +613,7 @@ def _collect(root: Path, budget: int, today: dt.date) -> tuple[Content | None, l
     if any(p.error for p in loader.problems):
         return None, loader.problems
     content = Content(codes[0], MappingProxyType(languages), MappingProxyType(menus), MappingProxyType(contacts),
-                      MappingProxyType(commands), MappingProxyType(switches), budget, detector_for(tuple(codes)))
+                      MappingProxyType(commands), MappingProxyType(switches), budget)
     return content, loader.problems
 
 

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from . import DEV_HASH_SECRET, ENVIRONMENT, ROOT, settings_from_environment
+from . import DEV_HASH_SECRET, ENVIRONMENT, INSTANCE, settings_from_environment
 from . import content as content_module
+from . import understanding
+from .understanding import semantic
 from .store import NoDatabase, StoreError, open_store
 
 MIN_SECRET = 32
@@ -131,6 +133,27 @@ def _content(root: Path, budget: int) -> Check:
     return Check(True, f"the content is valid{warnings}.")
 
 
+def _model(settings: dict) -> Check:
+    if not settings["SMS_MODEL"]:
+        return Check(True, "the model is off (SMS_MODEL=0): texts are understood on phrases alone, which miss "
+                           "much of what people write in their own words. Remove SMS_MODEL to turn it on.")
+    try:
+        understanding.encoder(settings["SMS_MODEL_THREADS"])
+    except semantic.ModelUnavailable as exc:
+        return Check(False, f"the model cannot be used: {exc}. Until then the line answers on phrases alone.")
+    try:
+        content = content_module.load(Path(settings["SMS_CONTENT_DIR"]), settings["SMS_SEGMENT_BUDGET"])
+    except content_module.ContentError:
+        return Check(False, "the model loads, but its embeddings cannot be checked until the content is fixed.")
+    cache_dir = Path(settings["SMS_CACHE_DIR"] or INSTANCE)
+    lacking = semantic.missing([e.text for e in understanding.examples(content)], cache_dir)
+    if lacking:
+        return Check(False, f"{lacking} texts of the content have no embedding in {cache_dir}: run "
+                            "`python -m sms embed` as the service's user before starting the line (it starts "
+                            "without the model when many are missing).")
+    return Check(True, "the model loads (sha256 checked) and every text of the content has its embedding.")
+
+
 def run(environ=None, instance: Path | None = None) -> list[Check]:
     """Every check of the configuration in environ (default: this process's environment)."""
     environ = os.environ if environ is None else environ
@@ -143,6 +166,7 @@ def run(environ=None, instance: Path | None = None) -> list[Check]:
         _debug(environ),
         _page("simulator", "SMS_SIMULATOR_PASSWORD", settings["SMS_SIMULATOR_PASSWORD"]),
         _page("stats page", "SMS_STATS_PASSWORD", settings["SMS_STATS_PASSWORD"]),
-        _store(settings["SMS_STORE_URL"], instance or ROOT / "instance"),
+        _store(settings["SMS_STORE_URL"], instance or INSTANCE),
         _content(Path(settings["SMS_CONTENT_DIR"]), settings["SMS_SEGMENT_BUDGET"]),
+        _model(settings),
     ]

@@ -1,16 +1,17 @@
-"""The conversation: step(state, text, content, now) -> (state, reply). Pure: no I/O, no clock, no web.
+"""The conversation: step(state, text, assets, now) -> (state, reply). Pure: no I/O, no clock, no web.
 
-Checks run in the order of DESIGN.md: opt-out words, danger, HELP, language switch, quick exit, MENU,
-BACK, MORE, a numbered choice, then free text (answer, ask, or admit). A session that has been silent
-longer than the session timeout starts again at the welcome, in the language last chosen.
+Checks run in the order of DESIGN.md: opt-out words, alarms (danger now, self-harm, a plain cry for
+help), HELP, language switch, quick exit, MENU, BACK, MORE, a numbered choice, a text that asks for a
+language, then free text (answer, ask, or admit). A session that has been silent longer than the session
+timeout starts again at the welcome, in the language last chosen.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from . import keywords, segments
-from .text import fold
+from . import segments
+from .alarms import Alarm
 
 SESSION_MINUTES = 30
 
@@ -47,11 +48,20 @@ class State:
 
 
 @dataclass(frozen=True)
+class Assets:
+    """What the engine reads: the content (what to say) and the understanding built from it (how to read)."""
+
+    content: object
+    understanding: object
+
+
+@dataclass(frozen=True)
 class Reply:
     """What to send (text None: send nothing) and what happened, for counters and the match command.
 
-    kind: welcome, menu, topic, clarify, unknown, danger, command or silent. forget: the store must
-    delete everything it holds about the number (quick exit). events: names of counters to add one to.
+    kind: welcome, menu, topic, clarify, unknown, danger, command or silent; alarm: which alarm a danger
+    reply answers. forget: the store must delete everything it holds about the number (quick exit).
+    events: names of counters to add one to.
     """
 
     text: str | None
@@ -60,25 +70,24 @@ class Reply:
     score: float | None = None
     forget: bool = False
     events: tuple[str, ...] = field(default=())
+    alarm: Alarm | None = None
 
 
-def step(state: State, text: str, content, now: float, session_minutes: float = SESSION_MINUTES):
+def step(state: State, text: str, assets: Assets, now: float, session_minutes: float = SESSION_MINUTES):
     """Answer one incoming text: the new state and the reply."""
-    text = text or ""
-    command = keywords.command(text, content)
+    reading = assets.understanding.read(text)
     if state.seen is None or now - state.seen > session_minutes * 60:
         state = State(lang=state.lang, opted_out=state.opted_out)
-    if command:
-        state = replace(state, lang=_command_language(state, text, content))
-    new, reply = _answer(state, text, command, content)
+    if reading.command:
+        state = replace(state, lang=_command_language(state, reading.folded, assets.content))
+    new, reply = _answer(state, reading, assets)
     return replace(new, seen=now), reply
 
 
-def _command_language(state: State, text: str, content) -> str | None:
+def _command_language(state: State, word: str, content) -> str | None:
     """The language of a command word only one other language has (AYUDA, PARAR): its reply comes in that
     language, and the conversation goes on in it. Shared words (MENU) and the default language's words
     (STOP, START, HELP: the carriers' words, which everyone uses) keep the conversation's language."""
-    word = fold(text)
     owners = [code for code, language in content.languages.items() if word in language.command_words]
     return owners[0] if len(owners) == 1 and owners[0] != content.default else state.lang
 
@@ -87,9 +96,10 @@ def _language(state: State, content):
     return content.languages.get(state.lang) or content.languages[content.default]
 
 
-def _answer(state: State, text: str, command: str | None, content) -> tuple[State, Reply]:
-    lang = _language(state, content)
-    say = lang.strings
+def _answer(state: State, reading, assets: Assets) -> tuple[State, Reply]:
+    content, understanding = assets.content, assets.understanding
+    command = reading.command
+    say = _language(state, content).strings
     if state.opted_out:
         if command == "start":
             return _welcome(replace(state, opted_out=False), content, "command", say["started"], ("optin",))
@@ -98,15 +108,15 @@ def _answer(state: State, text: str, command: str | None, content) -> tuple[Stat
         return state, Reply(None, "silent")
     if command == "stop":
         return State(lang=state.lang, opted_out=True), Reply(say["stopped"], "command", events=("optout",))
-    danger = _danger_language(state, text, content)
-    if danger:  # answered in the language the danger was said in
-        return replace(state, lang=danger), Reply(content.languages[danger].strings["danger"], "danger",
-                                                  events=("danger",))
+    alarm = understanding.alarm(reading, state.lang or content.default)
+    if alarm:  # answered in the language the alarm was raised in
+        kind, lang = alarm
+        return replace(state, lang=lang), Reply(content.languages[lang].strings[kind.value], "danger",
+                                                events=("danger",), alarm=kind)
     if command == "help":
         return state, Reply(say["help"], "command")
-    switch = keywords.language_switch(text, content)
-    if switch:
-        return _welcome(State(lang=switch), content, "command", events=(f"lang:{switch}",))
+    if reading.switch:
+        return _welcome(State(lang=reading.switch), content, "command", events=(f"lang:{reading.switch}",))
     if command == "exit":
         return State(), Reply(say["quick_exit"], "command", forget=True)
     if command in ("menu", "start"):
@@ -115,21 +125,21 @@ def _answer(state: State, text: str, command: str | None, content) -> tuple[Stat
         return _back(state, content)
     if command == "more":
         return _more(state, content)
-    choice = _number(text)
-    if choice is not None:
-        return _choose(state, choice, content)
-    return _free_text(state, text, content)
+    if reading.number is not None:
+        return _choose(state, reading.number, content)
+    asked = understanding.asked_language(reading, first_text=state.lang is None and not state.menu)
+    if asked and asked != state.lang:  # "no hablo ingles", or "hola" first: the line goes on in that language
+        return _asked_language(replace(state, lang=asked), reading, assets)
+    return _free_text(state, reading, assets)
 
 
-def _danger_language(state: State, text: str, content) -> str | None:
-    """The language whose danger phrases text contains; when several do ("suicid*"), the one the text
-    most likely is in, else the conversation's own."""
-    found = keywords.danger_languages(text, content)
-    if len(found) <= 1:
-        return found[0] if found else None
-    likely = content.detector.confidences(text)
-    current = state.lang or content.default
-    return max(found, key=lambda code: (likely.get(code, 0.0), code == current))
+def _asked_language(state: State, reading, assets: Assets):
+    """A text that asks for the language of state: its question answered there, or else the welcome."""
+    chosen, verdict = assets.understanding.question(reading, state.lang)
+    if chosen != state.lang or verdict.kind == "unknown":
+        return _welcome(State(lang=state.lang), assets.content, "welcome", events=(f"lang:{state.lang}",))
+    new, reply = _answer_question(state, verdict, assets.content)
+    return new, replace(reply, events=reply.events + (f"lang:{state.lang}",))
 
 
 def _welcome(state: State, content, kind: str, prefix: str | None = None, events=()):
@@ -161,12 +171,6 @@ def _more(state: State, content):
         return state, Reply(lang.strings["no_more"], "command")
     page = state.page + 1
     return replace(state, page=page), Reply(topic.pages[page], "topic", topic=topic.id)
-
-
-def _number(text: str) -> int | None:
-    """The number a text is, when it is only a small number ("2", " 2. ")."""
-    digits = text.strip().rstrip(".)").strip()
-    return int(digits) if digits.isascii() and digits.isdecimal() and len(digits) <= 2 else None
 
 
 def _choose(state: State, n: int, content):
@@ -206,26 +210,24 @@ def _clarify(state: State, choices: tuple[str, ...], content, score: float | Non
     return state, Reply("\n".join(lines), "clarify", topic=choices[0], score=score)
 
 
-def _free_text(state: State, text: str, content):
+def _free_text(state: State, reading, assets: Assets):
     """A question: answered in the first language to give a confident topic, or the first language tried.
 
     A text clearly in another of the line's languages switches to it for the rest of the conversation,
     and the reply says, in one line, how to switch back.
     """
+    content = assets.content
     current = state.lang or content.default
-    candidates = content.detector.candidates(text, current)
-    chosen = next((code for code in candidates if content.languages[code].matcher.match(text).kind == "topic"),
-                  candidates[0])
+    chosen, verdict = assets.understanding.question(reading, current)
     if chosen == current:
-        return _answer_question(state, text, content)
-    new, reply = _answer_question(replace(state, lang=chosen), text, content)
+        return _answer_question(state, verdict, content)
+    new, reply = _answer_question(replace(state, lang=chosen), verdict, content)
     with_note = f"{reply.text}\n{content.languages[chosen].strings['detected'].format(code=current.upper())}"
     return new, replace(reply, events=reply.events + (f"lang:{chosen}",),
                         text=with_note if segments.fits(with_note, content.budget) else reply.text)
 
 
-def _answer_question(state: State, text: str, content):
-    verdict = _language(state, content).matcher.match(text)
+def _answer_question(state: State, verdict, content):
     best = verdict.ranked[0] if verdict.ranked else None
     score = round(best.score, 3) if best else None
     if verdict.kind == "topic":

@@ -39,8 +39,13 @@ class Settings:
 class Line:
     """Answers texts for one content set and one store."""
 
-    def __init__(self, content, store, settings: Settings):
-        self.content, self.store, self.settings = content, store, settings
+    def __init__(self, assets: engine.Assets, store, settings: Settings):
+        self.assets, self.store, self.settings = assets, store, settings
+
+    @property
+    def content(self):
+        """The content being served."""
+        return self.assets.content
 
     def handle(self, number: str | None, body: str | None, sid: str | None = None,
                now: float | None = None) -> engine.Reply:
@@ -57,7 +62,7 @@ class Line:
             return self._step(engine.State(), body, now)[1]
 
     def _step(self, state, body, now):
-        new, reply = engine.step(state, body, self.content, now, self.settings.session_minutes)
+        new, reply = engine.step(state, body, self.assets, now, self.settings.session_minutes)
         return new, replace(reply, events=("texts", *reply.events))
 
     def _handle_stored(self, key: str, body: str, sid: str | None, now: float) -> engine.Reply:

@@ -1,9 +1,9 @@
 """Content reloads without a restart in development (debug mode only).
 
 Before each request to /sms or /simulator, the newest modification time of the files under content/ and
-menus/ is compared with the one last loaded; when it changed, the content is loaded again with
-sms.content.load and handed to the line. Content with errors is not served: the line keeps the content it
-had and the log lists every problem, with file and line, until the files are fixed.
+menus/ is compared with the one last loaded; when it changed, the content is loaded again (and the texts
+it added embedded) and handed to the line. Content with errors is not served: the line keeps the content
+it had and the log lists every problem, with file and line, until the files are fixed.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Flask, current_app, request
 
 from . import content as content_module
+from . import load_assets
 
 log = logging.getLogger("sms.reload")
 WATCHED = ("content", "menus")
@@ -40,8 +41,9 @@ def latest_mtime(root: Path) -> float:
 class Watcher:
     """Remembers when the content was last loaded and reloads it into the app's line when files change."""
 
-    def __init__(self, root: Path, budget: int):
-        self.root, self.budget = Path(root), budget
+    def __init__(self, config: dict):
+        self.config = config
+        self.root = Path(config["SMS_CONTENT_DIR"])
         self.seen = latest_mtime(self.root)
         self._lock = threading.Lock()
 
@@ -53,7 +55,7 @@ class Watcher:
                 return False
             self.seen = newest
             try:
-                line.content = content_module.load(self.root, self.budget)
+                line.assets = load_assets(self.config)
             except content_module.ContentError as exc:
                 log.error("content changed but has %d error(s); still serving the previous content:\n%s",
                           len(exc.problems), exc)
@@ -68,7 +70,7 @@ class Watcher:
 
 def watch(app: Flask) -> None:
     """Reload changed content before each /sms and /simulator request of app (call it in debug mode only)."""
-    watcher = Watcher(Path(app.config["SMS_CONTENT_DIR"]), app.config["SMS_SEGMENT_BUDGET"])
+    watcher = Watcher(app.config)
 
     @app.before_request
     def reload_changed_content():

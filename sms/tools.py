@@ -12,11 +12,10 @@ import json
 import sys
 from pathlib import Path
 
-from . import ROOT, doctor, segments, stats
+from . import INSTANCE, doctor, segments, stats
 from . import content as content_module
 from .store import StoreError, open_store
 
-INSTANCE = ROOT / "instance"  # where create_app keeps the default SQLite store
 TWILIO_US_PRICE = 0.0079  # USD per outgoing SMS segment in the US (Twilio's list price when written)
 RULE = "-" * 40
 

@@ -1,7 +1,7 @@
 """The Flask blueprint Twilio calls: signature check, form -> line -> TwiML. Never a 500.
 
 POST /sms answers with exactly one <Message>, or none (a number that opted out). GET /health says
-whether the store answers. Bodies and numbers are never logged: one line per request says what
+whether the store answers and whether the model is in use. Bodies and numbers are never logged: one line per request says what
 happened (outcome, kind, topic, milliseconds).
 """
 
@@ -93,10 +93,14 @@ def sms() -> Response:
 
 @blueprint.get("/health")
 def health() -> Response:
-    """Always 200 while the app runs (it answers even without its store); the body says how the store is."""
+    """Always 200 while the app runs (it answers even without its store or its model); the body says how
+    the store is, and whether texts are understood with the model or on phrases alone."""
+    line = _line()
     try:
-        _line().store.ping()
-        body = {"status": "ok", "store": "ok"}
+        line.store.ping()
+        store = "ok"
     except StoreError:
-        body = {"status": "degraded", "store": "unreachable"}
+        store = "unreachable"
+    model = "off" if line.assets.understanding.problem else "ok"
+    body = {"status": "ok" if store == model == "ok" else "degraded", "store": store, "model": model}
     return Response(json.dumps(body), mimetype="application/json")

@@ -1,4 +1,8 @@
-"""Shared fixtures: the real content, apps on a temporary SQLite file, a Redis database, both stores."""
+"""Shared fixtures: the real content and its understanding, apps on a temporary SQLite file, a Redis
+database, both stores.
+
+The model's embeddings are built once per run, into a cache folder of the run's own (seeded from
+instance/ when a cache is there, so a second run on one machine embeds only what changed)."""
 
 from __future__ import annotations
 
@@ -12,7 +16,10 @@ import redis
 
 import sms
 from sms import content as content_module
+from sms import understanding
+from sms.engine import Assets
 from sms.store import RedisStore, SQLiteStore
+from sms.understanding import semantic
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -20,11 +27,23 @@ HASH_SECRET = "test-secret"
 NUMBER = "+14065550123"
 
 
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory):
+    """This run's embedding cache folder, seeded with the one in instance/ when there is one."""
+    folder = tmp_path_factory.mktemp("embeddings")
+    seed = semantic.cache_path(sms.INSTANCE)
+    if seed.exists():
+        shutil.copy(seed, semantic.cache_path(folder))
+    return folder
+
+
 @pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
-    """Tests see only the settings they give: none of the line's variables leak in from the shell."""
+def clean_environment(monkeypatch, cache_dir):
+    """Tests see only the settings they give: none of the line's variables leak in from the shell; the
+    embedding cache is this run's own."""
     for name in (*sms.ENVIRONMENT, "FLASK_DEBUG"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SMS_CACHE_DIR", str(cache_dir))
 
 
 @pytest.fixture(scope="session")
@@ -34,26 +53,46 @@ def content():
 
 
 @pytest.fixture(scope="session")
+def assets(content, cache_dir):
+    """The real content with its understanding, the model's embeddings built once for the run."""
+    built = understanding.build(content, cache_dir)
+    assert built.problem is None, built.problem
+    return Assets(content, built)
+
+
+@pytest.fixture(scope="session")
+def phrases_only(content, cache_dir):
+    """The real content understood without the model, as when it cannot load."""
+    return Assets(content, understanding.build(content, cache_dir, use_model=False))
+
+
+@pytest.fixture(scope="session")
 def en(content):
     """The English language of the real content."""
     return content.languages["en"]
 
 
 @pytest.fixture
-def make_app(tmp_path, content, monkeypatch):
+def make_app(tmp_path, content, assets, monkeypatch):
     """A factory of apps on a temporary SQLite file; keyword arguments override the config.
 
-    The real content is parsed once per session: apps built here reuse it (other content folders, and
-    apps built by calling sms.create_app directly, still go through the loader).
+    The real content is parsed and understood once per session: apps built here reuse it (other content
+    folders, and apps built by calling sms.create_app directly, still go through the loader).
     """
-    real_load = content_module.load
+    real_load, real_build = content_module.load, understanding.build
 
     def load(root, budget=3, today=None):
         if Path(root) == ROOT and budget == content.budget and today is None:
             return content
         return real_load(root, budget, today)
 
+    def build(loaded, *args, **kwargs):
+        if loaded is content and kwargs.get("use_model", args[1] if len(args) > 1 else True):
+            return assets.understanding
+        return real_build(loaded, *args, **kwargs)
+
     monkeypatch.setattr(content_module, "load", load)
+    monkeypatch.setattr(understanding, "build", build)
 
     def make(**overrides):
         config = {"TESTING": True, "SMS_STORE_URL": f"sqlite:///{tmp_path}/t.sqlite3", "SMS_HASH_SECRET": HASH_SECRET}

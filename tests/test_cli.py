@@ -67,7 +67,7 @@ def test_chat_goes_through_a_menu_to_a_topic_and_keeps_state_between_runs(run, c
     assert en.menus["main"] not in done.stdout  # "hi" after STOP gets no reply
 
 
-def test_match_json_one_object_per_line(run, content):
+def test_match_json_one_object_per_line(assets, run, content):
     topic_ids = {t["id"] for t in yaml.safe_load((ROOT / "content" / "topics.yaml").read_text())["topics"]}
     lines = ["MENU", "they locked us in the trailer", "hey", "how do I report trafficking", "MORE", "STOP", "",
              "what are the signs of trafficking", "\U0001F64F", "xqzv blorf", "my boss"]
@@ -76,7 +76,7 @@ def test_match_json_one_object_per_line(run, content):
     out = [json.loads(line) for line in done.stdout.splitlines()]
     assert len(out) == len(lines)
     for text, judged in zip(lines, out):
-        assert set(judged) == {"text", "kind", "topic", "score"}
+        assert set(judged) == {"text", "kind", "topic", "score", "alarm"}
         assert judged["text"] == text
         assert judged["kind"] in KINDS
         if judged["kind"] == "topic":
@@ -88,6 +88,8 @@ def test_match_json_one_object_per_line(run, content):
     assert kinds["MENU"] == "command"
     assert kinds["STOP"] == "command"
     assert kinds["they locked us in the trailer"] == "danger"
+    assert out[lines.index("they locked us in the trailer")]["alarm"] == "danger"
+    assert {judged["alarm"] for judged in out if judged["kind"] != "danger"} == {None}
     assert kinds["hey"] != "topic"
     assert kinds["xqzv blorf"] == "unknown"
     assert kinds["how do I report trafficking"] == "topic"
@@ -95,7 +97,7 @@ def test_match_json_one_object_per_line(run, content):
     assert out[lines.index("what are the signs of trafficking")]["topic"] == "red-flags"
     assert kinds["MORE"] == "command"  # judged as a first text: no topic open to page through
     for text, judged in zip(lines, out):  # the same judgement the line gives a new number
-        _, reply = engine.step(engine.State(), text, content, 0)
+        _, reply = engine.step(engine.State(), text, assets, 0)
         if reply.kind in ("topic", "clarify", "danger"):
             assert (judged["kind"], judged["topic"]) == (reply.kind, reply.topic), text
         else:

@@ -9,7 +9,9 @@ import pytest
 from conftest import topic_paths
 
 from sms import engine, segments
+from sms.alarms import Alarm
 from sms.engine import State
+from sms.understanding import Understanding
 
 NOW = 1_800_000_000.0
 HOTLINE = "1-888-373-7888"
@@ -35,32 +37,32 @@ QUESTIONS = {  # clear questions and the topic that answers them
 }
 
 
-def run(content, texts, state=None, now=NOW, gap=10.0, **kwargs):
+def run(assets, texts, state=None, now=NOW, gap=10.0, **kwargs):
     """Send texts one after another (gap seconds apart); the final state and every reply."""
     state = state or State()
     replies = []
     for i, text in enumerate(texts):
-        state, reply = engine.step(state, text, content, now + i * gap, **kwargs)
+        state, reply = engine.step(state, text, assets, now + i * gap, **kwargs)
         replies.append(reply)
     return state, replies
 
 
 @pytest.fixture
-def in_topic(content, en):
+def in_topic(assets, content, en):
     """A state on page 1 of a topic with several pages."""
     topic_id = max(en.topics, key=lambda t: len(en.topics[t].pages))
     if len(en.topics[topic_id].pages) < 3:
         pytest.skip("no topic has 3 pages")
     numbers, menu = topic_paths(content)[topic_id]
-    state, replies = run(content, ["hi", *numbers])
+    state, replies = run(assets, ["hi", *numbers])
     assert replies[-1].topic == topic_id
     return state, topic_id, menu
 
 
-def clarify_state(content):
+def clarify_state(assets):
     """A state with an open did-you-mean question, and its reply."""
     for text in ("my boss", "papers", "montana", "workers", "farm work", "police", "laws"):
-        state, (_, reply) = run(content, ["hi", text])
+        state, (_, reply) = run(assets, ["hi", text])
         if reply.kind == "clarify":
             return state, reply
     pytest.fail("none of the candidate texts gets a did-you-mean question: matching changed, update the list")
@@ -70,25 +72,25 @@ def clarify_state(content):
 
 
 @pytest.mark.parametrize("text", ["hi", "Hello", "hey there", "", "  ", "?"])
-def test_first_text_gets_the_welcome(content, en, text):
-    state, reply = engine.step(State(), text, content, NOW)
+def test_first_text_gets_the_welcome(assets, content, en, text):
+    state, reply = engine.step(State(), text, assets, NOW)
     assert reply.text == en.menus["main"]
     assert "911" in reply.text and HOTLINE in reply.text
     assert state.menu == ("main",)
     assert state.seen == NOW
 
 
-def test_numbers_open_every_menu_entry(content, en):
+def test_numbers_open_every_menu_entry(assets, content, en):
     opened = set()
     paths = [[]]  # numbers texted after the welcome to reach each menu
     while paths:
         path = paths.pop()
         assert len(path) <= 4, f"menus nest too deep, or in a circle: {path}"
-        state, replies = run(content, ["hi", *path])
+        state, replies = run(assets, ["hi", *path])
         menu = _entry(content, path).target if path else "main"
         assert replies[-1].text == en.menus[menu]
         for n, entry in enumerate(content.menus[menu], 1):
-            new, reply = engine.step(state, f"{n}", content, NOW + 999)
+            new, reply = engine.step(state, f"{n}", assets, NOW + 999)
             if entry.kind == "menu":
                 assert reply.text == en.menus[entry.target]
                 assert reply.kind == "menu"
@@ -112,58 +114,58 @@ def _entry(content, path):
 
 
 @pytest.mark.parametrize("text", ["2.", " 2 ", "2)"])
-def test_number_with_noise_is_a_choice(content, en, text):
-    _, (_, reply) = run(content, ["hi", text])
+def test_number_with_noise_is_a_choice(assets, content, en, text):
+    _, (_, reply) = run(assets, ["hi", text])
     entry = content.menus["main"][1]
     expected = en.menus[entry.target] if entry.kind == "menu" else en.topics[entry.target].pages[0]
     assert reply.text == expected
 
 
-def test_number_outside_the_menu_shows_the_menu_again(content, en):
+def test_number_outside_the_menu_shows_the_menu_again(assets, content, en):
     too_big = str(len(content.menus["main"]) + 1)
-    state, (_, reply) = run(content, ["hi", too_big])
+    state, (_, reply) = run(assets, ["hi", too_big])
     assert reply.kind == "unknown"
     assert reply.text == en.menus["main"]
     assert state.menu == ("main",)
 
 
-def test_more_pages_through_every_topic_to_its_contacts_then_no_more(content, en):
+def test_more_pages_through_every_topic_to_its_contacts_then_no_more(assets, content, en):
     paths = topic_paths(content)
     for topic_id, topic in en.topics.items():
-        state, replies = run(content, ["hi", *paths[topic_id][0]])
+        state, replies = run(assets, ["hi", *paths[topic_id][0]])
         reply = replies[-1]
         assert reply.text == topic.pages[0]
         pages = [reply.text]
         for _ in range(len(topic.pages) - 1):
-            state, reply = engine.step(state, "MORE", content, NOW + 100)
+            state, reply = engine.step(state, "MORE", assets, NOW + 100)
             assert reply.kind == "topic" and reply.topic == topic_id
             pages.append(reply.text)
         assert pages == list(topic.pages)
         assert en.strings["contacts_intro"] in pages[-1]
         assert all(en.strings["contacts_intro"] not in p for p in pages[:-1])
-        state, reply = engine.step(state, "MORE", content, NOW + 100)
+        state, reply = engine.step(state, "MORE", assets, NOW + 100)
         assert reply.text == en.strings["no_more"]
-        state, reply = engine.step(state, "more", content, NOW + 100)
+        state, reply = engine.step(state, "more", assets, NOW + 100)
         assert reply.text == en.strings["no_more"]
 
 
-def test_more_through_a_topic_reached_by_numbers(content, en, in_topic):
+def test_more_through_a_topic_reached_by_numbers(assets, content, en, in_topic):
     state, topic_id, _ = in_topic
     pages = en.topics[topic_id].pages
-    _, replies = run(content, ["MORE", "more.", " Next ", "CONTINUE", "More!"][:len(pages) - 1], state=state)
+    _, replies = run(assets, ["MORE", "more.", " Next ", "CONTINUE", "More!"][:len(pages) - 1], state=state)
     assert [r.text for r in replies] == list(pages[1:])
 
 
-def test_more_outside_a_topic_shows_the_menu_the_texter_is_in(content, en):
-    _, (_, at_main, _, in_sub) = run(content, ["hi", "MORE", "1", "MORE"])
+def test_more_outside_a_topic_shows_the_menu_the_texter_is_in(assets, content, en):
+    _, (_, at_main, _, in_sub) = run(assets, ["hi", "MORE", "1", "MORE"])
     assert at_main.text == en.menus["main"]
     first = content.menus["main"][0]
     assert in_sub.text == en.menus[first.target]
 
 
-def test_back_goes_up_one_level(content, en, in_topic):
+def test_back_goes_up_one_level(assets, content, en, in_topic):
     state, _, menu = in_topic
-    state, (to_menu, to_main, still_main) = run(content, ["BACK", "back", "Back."], state=state)
+    state, (to_menu, to_main, still_main) = run(assets, ["BACK", "back", "Back."], state=state)
     assert to_menu.text == en.menus[menu]
     assert to_main.text == en.menus["main"]
     assert still_main.text == en.menus["main"]
@@ -171,35 +173,35 @@ def test_back_goes_up_one_level(content, en, in_topic):
 
 
 @pytest.mark.parametrize("text", ["MENU", "menu.", " Menu ", "MENU!", "Menú", "mEnU", "0", "main menu"])
-def test_menu_commands_go_to_the_top_from_anywhere(content, en, in_topic, text):
+def test_menu_commands_go_to_the_top_from_anywhere(assets, content, en, in_topic, text):
     state, _, _ = in_topic
-    new, reply = engine.step(state, text, content, NOW + 60)
+    new, reply = engine.step(state, text, assets, NOW + 60)
     assert reply.text == en.menus["main"]
     assert new.menu == ("main",) and new.topic is None
     # and from a sub-menu
-    _, (_, _, reply) = run(content, ["hi", "1", text])
+    _, (_, _, reply) = run(assets, ["hi", "1", text])
     assert reply.text == en.menus["main"]
 
 
 # -- danger -----------------------------------------------------------------------------------------------
 
 
-def _states(content):
+def _states(assets):
     """Somewhere in every part of a conversation."""
-    numbers, _ = next(iter(topic_paths(content).values()))
+    numbers, _ = next(iter(topic_paths(assets.content).values()))
     yield "new", State()
-    yield "welcome", run(content, ["hi"])[0]
-    yield "sub-menu", run(content, ["hi", "1"])[0]
-    yield "topic", run(content, ["hi", *numbers])[0]
-    yield "topic page 2", run(content, ["hi", *numbers, "MORE"])[0]
-    yield "did-you-mean", clarify_state(content)[0]
-    yield "expired", dataclasses.replace(run(content, ["hi", "1"])[0], seen=NOW - 86400)
+    yield "welcome", run(assets, ["hi"])[0]
+    yield "sub-menu", run(assets, ["hi", "1"])[0]
+    yield "topic", run(assets, ["hi", *numbers])[0]
+    yield "topic page 2", run(assets, ["hi", *numbers, "MORE"])[0]
+    yield "did-you-mean", clarify_state(assets)[0]
+    yield "expired", dataclasses.replace(run(assets, ["hi", "1"])[0], seen=NOW - 86400)
 
 
 @pytest.mark.parametrize("text", DANGER)
-def test_danger_gets_911_and_the_hotline_wherever_the_texter_is(content, en, text):
-    for where, state in _states(content):
-        _, reply = engine.step(state, text, content, NOW + 60)
+def test_danger_gets_911_and_the_hotline_wherever_the_texter_is(assets, content, en, text):
+    for where, state in _states(assets):
+        _, reply = engine.step(state, text, assets, NOW + 60)
         assert reply.kind == "danger", where
         assert reply.text == en.strings["danger"]
         assert "911" in reply.text and HOTLINE in reply.text and "233733" in reply.text
@@ -209,16 +211,18 @@ def test_danger_gets_911_and_the_hotline_wherever_the_texter_is(content, en, tex
 
 @pytest.mark.parametrize("text", ["what are the signs of trafficking", "how can I help as a community member",
                                   "which industries", "how do I report trafficking", "what are my rights"])
-def test_ordinary_questions_are_not_danger(content, text):
-    _, (_, reply) = run(content, ["hi", text])
+def test_ordinary_questions_are_not_danger(assets, content, text):
+    _, (_, reply) = run(assets, ["hi", text])
     assert reply.kind != "danger"
 
 
 def _with_danger(content, *phrases):
-    """The real content, with command words added to the English danger phrases."""
+    """The real content, with command words added to the English danger phrases, read on phrases alone."""
     en = content.languages["en"]
-    lang = dataclasses.replace(en, danger=en.danger + tuple(tuple(p.split()) for p in phrases))
-    return dataclasses.replace(content, languages=MappingProxyType({**content.languages, "en": lang}))
+    danger = en.alarms[Alarm.DANGER] + tuple(tuple(p.split()) for p in phrases)
+    lang = dataclasses.replace(en, alarms=MappingProxyType({**en.alarms, Alarm.DANGER: danger}))
+    edited = dataclasses.replace(content, languages=MappingProxyType({**content.languages, "en": lang}))
+    return engine.Assets(edited, Understanding(edited))
 
 
 def test_danger_is_checked_before_help_and_menu_but_after_opt_out(content, en):
@@ -231,8 +235,8 @@ def test_danger_is_checked_before_help_and_menu_but_after_opt_out(content, en):
     assert state.opted_out
 
 
-def test_opted_out_number_gets_nothing_even_for_danger(content):
-    state, replies = run(content, ["hi", "STOP", DANGER[0]])
+def test_opted_out_number_gets_nothing_even_for_danger(assets, content):
+    state, replies = run(assets, ["hi", "STOP", DANGER[0]])
     assert replies[-1].text is None
     assert state.opted_out
 
@@ -241,8 +245,8 @@ def test_opted_out_number_gets_nothing_even_for_danger(content):
 
 
 @pytest.mark.parametrize("text", ["HELP", "help", "Help!", "INFO", "info."])
-def test_help_says_who_we_are_rates_and_how_to_stop(content, en, text):
-    state, (_, _, reply) = run(content, ["hi", "1", text])
+def test_help_says_who_we_are_rates_and_how_to_stop(assets, content, en, text):
+    state, (_, _, reply) = run(assets, ["hi", "1", text])
     assert reply.text == en.strings["help"]
     assert "Msg&data rates may apply" in reply.text
     assert "STOP" in reply.text
@@ -251,87 +255,87 @@ def test_help_says_who_we_are_rates_and_how_to_stop(content, en, text):
 
 
 @pytest.mark.parametrize("word", OPT_OUT)
-def test_every_opt_out_word_in_any_case_stops_the_line(content, en, word):
+def test_every_opt_out_word_in_any_case_stops_the_line(assets, content, en, word):
     for variant in (word, word.lower(), word.title(), f" {word.lower()}. "):
         for prefix in ([], ["hi"], ["hi", "1"]):
-            state, replies = run(content, [*prefix, variant])
+            state, replies = run(assets, [*prefix, variant])
             assert state.opted_out, variant
             assert replies[-1].text == en.strings["stopped"]
             assert "optout" in replies[-1].events
-            after, silent = run(content, ["hi", "1", "MORE", "HELP", "MENU", "ENGLISH", word, "hola"], state=state,
+            after, silent = run(assets, ["hi", "1", "MORE", "HELP", "MENU", "ENGLISH", word, "hola"], state=state,
                                 now=NOW + 100)
             assert [r.text for r in silent] == [None] * len(silent), variant
             assert after.opted_out
 
 
 @pytest.mark.parametrize("word", OPT_IN)
-def test_opt_in_words_start_the_line_again(content, en, word):
+def test_opt_in_words_start_the_line_again(assets, content, en, word):
     for variant in (word, word.lower(), f"{word.title()}!"):
-        state, _ = run(content, ["hi", "STOP", "hi"])
-        state, reply = engine.step(state, variant, content, NOW + 100)
+        state, _ = run(assets, ["hi", "STOP", "hi"])
+        state, reply = engine.step(state, variant, assets, NOW + 100)
         assert not state.opted_out
         assert reply.text is not None
         assert en.strings["started"] in reply.text
         assert en.menus["main"] in reply.text
-        _, reply = engine.step(state, "1", content, NOW + 110)
+        _, reply = engine.step(state, "1", assets, NOW + 110)
         assert reply.text is not None
 
 
-def test_opt_out_survives_session_expiry(content):
-    state, _ = run(content, ["hi", "STOP"])
-    state, reply = engine.step(state, "hi", content, NOW + 7 * 86400)
+def test_opt_out_survives_session_expiry(assets, content):
+    state, _ = run(assets, ["hi", "STOP"])
+    state, reply = engine.step(state, "hi", assets, NOW + 7 * 86400)
     assert reply.text is None and state.opted_out
 
 
 @pytest.mark.parametrize("text", ["CLEAR", "clear", "Clear.", " CLEAR! "])
-def test_quick_exit_forgets_everything_with_one_word(content, en, in_topic, text):
+def test_quick_exit_forgets_everything_with_one_word(assets, content, en, in_topic, text):
     state, _, _ = in_topic
-    new, reply = engine.step(state, text, content, NOW + 60)
+    new, reply = engine.step(state, text, assets, NOW + 60)
     assert reply.forget
     assert reply.text == en.strings["quick_exit"]
     assert len(reply.text.split()) == 1
     assert dataclasses.replace(new, seen=None) == State()
-    _, reply = engine.step(new, "hi", content, NOW + 70)  # and the line starts over
+    _, reply = engine.step(new, "hi", assets, NOW + 70)  # and the line starts over
     assert reply.text == en.menus["main"]
 
 
 # -- sessions -------------------------------------------------------------------------------------------
 
 
-def test_session_continues_within_session_minutes(content, en, in_topic):
+def test_session_continues_within_session_minutes(assets, content, en, in_topic):
     state, topic_id, _ = in_topic
-    _, reply = engine.step(state, "MORE", content, state.seen + 5 * 60 - 1, session_minutes=5)
+    _, reply = engine.step(state, "MORE", assets, state.seen + 5 * 60 - 1, session_minutes=5)
     assert reply.text == en.topics[topic_id].pages[1]
 
 
-def test_session_expires_after_session_minutes(content, en, in_topic):
+def test_session_expires_after_session_minutes(assets, content, en, in_topic):
     state, topic_id, _ = in_topic
     later = state.seen + 5 * 60 + 1
-    new, reply = engine.step(state, "hello", content, later, session_minutes=5)
+    new, reply = engine.step(state, "hello", assets, later, session_minutes=5)
     assert reply.text == en.menus["main"]
     assert new.topic is None and new.menu == ("main",)
-    _, reply = engine.step(state, "MORE", content, later, session_minutes=5)
+    _, reply = engine.step(state, "MORE", assets, later, session_minutes=5)
     assert reply.text != en.topics[topic_id].pages[1]
 
 
-def test_default_session_is_30_minutes(content, en, in_topic):
+def test_default_session_is_30_minutes(assets, content, en, in_topic):
     state, topic_id, _ = in_topic
-    _, reply = engine.step(state, "MORE", content, state.seen + 29 * 60)
+    _, reply = engine.step(state, "MORE", assets, state.seen + 29 * 60)
     assert reply.text == en.topics[topic_id].pages[1]
-    _, reply = engine.step(state, "hello", content, state.seen + 31 * 60)
+    _, reply = engine.step(state, "hello", assets, state.seen + 31 * 60)
     assert reply.text == en.menus["main"]
 
 
-def test_expiry_keeps_the_chosen_language(content):
+def test_expiry_keeps_the_chosen_language(assets, content):
     others = [code for code in content.languages if code != content.default]
     code = others[0] if others else content.default  # another language when the content has one
     word = next(w for w, c in content.switches.items() if c == code)
     welcome = content.languages[code].menus["main"]
-    state, (reply,) = run(content, [word.upper()])
+    state, (reply,) = run(assets, [word.upper()])
     assert state.lang == code
     assert reply.text.startswith(welcome)
-    state, _ = run(content, ["1"], state=state, now=NOW + 10)
-    new, reply = engine.step(state, "ok", content, NOW + 3 * 3600)
+    state, _ = run(assets, ["1"], state=state, now=NOW + 10)
+    new, reply = engine.step(state, "ok", assets, NOW + 3 * 3600)
     assert new.lang == code
     assert reply.text == welcome
 
@@ -339,52 +343,52 @@ def test_expiry_keeps_the_chosen_language(content):
 # -- did you mean, free text ----------------------------------------------------------------------------
 
 
-def test_did_you_mean_lists_choices_and_numbers_pick_among_them(content, en):
-    state, reply = clarify_state(content)
+def test_did_you_mean_lists_choices_and_numbers_pick_among_them(assets, content, en):
+    state, reply = clarify_state(assets)
     assert 2 <= len(state.choices) <= 9
     lines = reply.text.split("\n")
     assert lines[0] == en.strings["clarify"]
     assert lines[1:1 + len(state.choices)] == [f"{n} {en.topics[t].title}" for n, t in enumerate(state.choices, 1)]
     for n, topic_id in enumerate(state.choices, 1):
-        new, picked = engine.step(state, str(n), content, NOW + 60)
+        new, picked = engine.step(state, str(n), assets, NOW + 60)
         assert picked.topic == topic_id
         assert picked.text == en.topics[topic_id].pages[0]
         assert new.choices == ()
     missing = len(state.choices) + 1
-    new, again = engine.step(state, str(missing), content, NOW + 60)
+    new, again = engine.step(state, str(missing), assets, NOW + 60)
     assert again.kind == "clarify" and again.text in (reply.text, f"{en.strings['no_choice'].format(number=missing)}\n{reply.text}")
     assert new.choices == state.choices
 
 
-def test_back_from_did_you_mean_shows_the_menu(content, en):
-    state, _ = clarify_state(content)
-    new, reply = engine.step(state, "BACK", content, NOW + 60)
+def test_back_from_did_you_mean_shows_the_menu(assets, content, en):
+    state, _ = clarify_state(assets)
+    new, reply = engine.step(state, "BACK", assets, NOW + 60)
     assert reply.text == en.menus[state.menu[-1]]
     assert new.choices == ()
 
 
 @pytest.mark.parametrize("text, topic_id", QUESTIONS.items())
-def test_clear_question_reaches_its_topic(content, en, text, topic_id):
+def test_clear_question_reaches_its_topic(assets, content, en, text, topic_id):
     for prefix in ([], ["hi"], ["hi", "1"]):
-        state, replies = run(content, [*prefix, text])
+        state, replies = run(assets, [*prefix, text])
         assert replies[-1].kind == "topic", (prefix, replies[-1])
         assert replies[-1].topic == topic_id
         assert replies[-1].text == en.topics[topic_id].pages[0]
         assert replies[-1].score > 0
         assert f"topic:{topic_id}" in replies[-1].events
-        _, more = engine.step(state, "MORE", content, NOW + 100)
+        _, more = engine.step(state, "MORE", assets, NOW + 100)
         if len(en.topics[topic_id].pages) > 1:
             assert more.text == en.topics[topic_id].pages[1]
 
 
 @pytest.mark.parametrize("text", ["xqzv blorf", "asdfgh qwerty", "k", "???", "\U0001F600\U0001F600"])
-def test_gibberish_is_admitted_with_a_way_forward(content, en, text):
-    _, (welcome, reply) = run(content, ["hi", text])
+def test_gibberish_is_admitted_with_a_way_forward(assets, content, en, text):
+    _, (welcome, reply) = run(assets, ["hi", text])
     assert reply.kind == "unknown"
     assert reply.text == en.strings["unknown"]
     assert "MENU" in reply.text or HOTLINE in reply.text
     assert "unmatched" in reply.events
-    first, = run(content, [text])[1]
+    first, = run(assets, [text])[1]
     assert first.text == en.menus["main"]  # a first text is greeted, not apologised to
 
 
@@ -395,12 +399,12 @@ def test_state_round_trips_through_a_dict(content, in_topic):
     assert State.from_dict(None) == State()
 
 
-def test_a_number_not_on_the_menu_says_so_when_that_costs_nothing_extra(content, en):
+def test_a_number_not_on_the_menu_says_so_when_that_costs_nothing_extra(assets, content, en):
     first = content.menus["main"][0]
-    _, (_, _, in_sub) = run(content, ["hi", "1", str(len(content.menus[first.target]) + 1)])
+    _, (_, _, in_sub) = run(assets, ["hi", "1", str(len(content.menus[first.target]) + 1)])
     note = en.strings["no_choice"].format(number=len(content.menus[first.target]) + 1)
     assert in_sub.text == f"{note}\n{en.menus[first.target]}" and in_sub.kind == "unknown"
-    _, (_, at_main) = run(content, ["hi", "9"])
+    _, (_, at_main) = run(assets, ["hi", "9"])
     with_note = f"{en.strings['no_choice'].format(number=9)}\n{en.menus['main']}"
     expected = with_note if segments.segments(with_note) == segments.segments(en.menus["main"]) else en.menus["main"]
     assert at_main.text == expected

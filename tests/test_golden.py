@@ -3,8 +3,9 @@
 Each transcript walks one entry of the main menu with the real content: the welcome, the entry's number,
 then each entry of its sub-menu in turn (its number, MORE until the last page, BACK), then MENU, each
 command in the language's own words. English has one transcript per main-menu entry; every other
-language one for main-menu entry 1. A content edit shows in review as a diff of these files. After an
-intended change, rewrite them and commit them with the change:
+language one for main-menu entry 1. The walks are menus, numbers and commands only, so they are read
+without the model (phrases alone), as the line reads them when the model is off. A content edit shows in
+review as a diff of these files. After an intended change, rewrite them and commit them with the change:
 
     .venv/bin/python tests/test_golden.py --update
 """
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 
-from sms import engine, segments  # noqa: E402
+from sms import engine, segments, understanding  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 NOW = 1_800_000_000.0  # fixed: the whole conversation happens at this instant, well inside one session
@@ -64,15 +65,26 @@ def _format(sent: str, reply) -> str:
     return f"> {sent}\n< ({enc.segments} segment{'s' * (enc.segments != 1)}, {enc.name})\n{reply.text}\n"
 
 
+_understood: dict[int, tuple] = {}
+
+
+def _assets(content) -> engine.Assets:
+    """content with its understanding on phrases alone (built once per content object)."""
+    if id(content) not in _understood:
+        _understood[id(content)] = (content, understanding.Understanding(content, problem="golden transcripts"))
+    return engine.Assets(*_understood[id(content)])
+
+
 def transcript(content, lang: str, n: int) -> str:
     """The conversation down main-menu entry n in language lang, from a fresh state, as text."""
+    assets = _assets(content)
     say = words(lang)
     state = engine.State()
     blocks: list[str] = []
 
     def send(text: str):
         nonlocal state
-        state, reply = engine.step(state, text, content, NOW)
+        state, reply = engine.step(state, text, assets, NOW)
         blocks.append(_format(text, reply))
         return reply
 

@@ -16,12 +16,13 @@ import pytest
 import yaml
 from conftest import ROOT, messages, one_message, topic_paths, twilio_form
 
-from sms import cli, engine, keywords, segments
+from sms import cli, engine, segments
 from sms import content as content_module
 from sms import line as line_module
 from sms.content import PHONE_LIKE, STRINGS
 from sms.engine import State
-from sms.matching import MAX_CHOICES
+from sms.alarms import Alarm
+from sms.understanding.decide import MAX_CHOICES
 from sms.text import fold, strip_accents
 
 NOW = 1_800_000_000.0
@@ -112,12 +113,12 @@ ORDINARY = {
 }
 
 
-def run(content, texts, state=None, now=NOW, gap=10.0):
+def run(assets, texts, state=None, now=NOW, gap=10.0):
     """Send texts one after another (gap seconds apart); the final state and every reply."""
     state = state or State()
     replies = []
     for i, text in enumerate(texts):
-        state, reply = engine.step(state, text, content, now + i * gap)
+        state, reply = engine.step(state, text, assets, now + i * gap)
         replies.append(reply)
     return state, replies
 
@@ -147,25 +148,25 @@ def variants(word: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def in_topic(content, code):
+def in_topic(assets, code):
     """A conversation in code, on page 1 of its first topic with 3 or more pages: state, topic, menu."""
-    lang = content.languages[code]
-    for topic_id, (numbers, menu) in topic_paths(content).items():
+    lang = assets.content.languages[code]
+    for topic_id, (numbers, menu) in topic_paths(assets.content).items():
         if len(lang.topics[topic_id].pages) >= 3:
-            state, replies = run(content, [SWITCH_WORDS[code][0], *numbers])
+            state, replies = run(assets, [SWITCH_WORDS[code][0], *numbers])
             assert replies[-1].text == lang.topics[topic_id].pages[0]
             return state, topic_id, menu
     pytest.fail(f"no {code} topic has 3 pages")
 
 
-def places(content, code_from):
+def places(assets, code_from):
     """States all over a conversation in code_from: new, welcome, a sub-menu, a topic's page 2, a question."""
-    numbers, _ = topic_paths(content)["report"]
+    numbers, _ = topic_paths(assets.content)["report"]
     out = {"new": State(), "new, language kept": State(lang=code_from)}
-    state, _ = run(content, [SWITCH_WORDS.get(code_from, ["ENGLISH"])[0]])
+    state, _ = run(assets, [SWITCH_WORDS.get(code_from, ["ENGLISH"])[0]])
     out["welcome"] = state
-    out["sub-menu"], _ = run(content, numbers[:1], state=state)
-    out["topic page 2"], _ = run(content, [*numbers, "MORE"], state=state)
+    out["sub-menu"], _ = run(assets, numbers[:1], state=state)
+    out["topic page 2"], _ = run(assets, [*numbers, "MORE"], state=state)
     out["did-you-mean"] = State(lang=code_from, menu=("main",), choices=("rights", "report"), seen=NOW)
     return out
 
@@ -181,60 +182,60 @@ def test_each_welcome_offers_the_other_languages_or_english(content):
 
 
 @pytest.mark.parametrize("code", LANGS)
-def test_switch_words_switch_from_anywhere(content, code):
+def test_switch_words_switch_from_anywhere(assets, content, code):
     lang = content.languages[code]
     words = list(dict.fromkeys(SWITCH_WORDS[code] + [v for w in switch_words(code) for v in variants(w)]))
     for word in words:
-        assert keywords.language_switch(word, content) == code, word
+        assert assets.understanding.read(word).switch == code, word
     for origin in ("en", *(c for c in LANGS if c != code)):
-        for where, state in places(content, origin).items():
+        for where, state in places(assets, origin).items():
             for word in words:
-                new, reply = engine.step(state, word, content, NOW + 60)
+                new, reply = engine.step(state, word, assets, NOW + 60)
                 assert reply.text == lang.menus["main"], (origin, where, word)
                 assert new.lang == code and new.menu == ("main",) and new.topic is None, (origin, where, word)
                 assert f"lang:{code}" in reply.events
 
 
 @pytest.mark.parametrize("code", LANGS)
-def test_a_chosen_language_sticks_for_the_session_and_the_next(content, code):
+def test_a_chosen_language_sticks_for_the_session_and_the_next(assets, content, code):
     lang = content.languages[code]
     numbers, menu = topic_paths(content)["rights"]
-    state, replies = run(content, ["hi", SWITCH_WORDS[code][1], *numbers, "hi"])
+    state, replies = run(assets, ["hi", SWITCH_WORDS[code][1], *numbers, "hi"])
     assert [r.text for r in replies[1:]] == [lang.menus["main"], lang.menus[menu], lang.topics["rights"].pages[0],
                                              lang.strings["unknown"]]
     assert state.lang == code
     for minutes in (31, 60 * 24 * 3):  # the session expired: the welcome, in the chosen language
-        new, reply = engine.step(state, "hi", content, NOW + 600 + minutes * 60)
+        new, reply = engine.step(state, "hi", assets, NOW + 600 + minutes * 60)
         assert reply.text == lang.menus["main"], minutes
         assert new.lang == code
-    new, reply = engine.step(state, "1", content, NOW + 600 + 31 * 60)  # a number after expiry: main menu's entry
+    new, reply = engine.step(state, "1", assets, NOW + 600 + 31 * 60)  # a number after expiry: main menu's entry
     assert reply.text == lang.menus[content.menus["main"][0].target]
 
 
 @pytest.mark.parametrize("code", [None, "en", *LANGS])
 @pytest.mark.parametrize("text", SHORT)
-def test_short_ambiguous_texts_never_flip_the_language(content, code, text):
+def test_short_ambiguous_texts_never_flip_the_language(assets, content, code, text):
     lang = content.languages[code or content.default]
     for state in (State(lang=code), State(lang=code, menu=("main",), seen=NOW)):
-        new, reply = engine.step(state, text, content, NOW + 60)
+        new, reply = engine.step(state, text, assets, NOW + 60)
         assert new.lang == code, (code, text)
         assert not any(e.startswith("lang:") for e in reply.events)
         assert reply.kind != "topic", (code, text, reply.topic)  # no confident answer to a bare word
-        if keywords.command(text, content) == "menu":
+        if assets.understanding.read(text).command == "menu":
             assert reply.text == lang.menus["main"]
 
 
 @pytest.mark.parametrize("code", LANGS)
-def test_a_first_question_in_another_language_is_answered_in_it(content, code):
+def test_a_first_question_in_another_language_is_answered_in_it(assets, content, code):
     lang = content.languages[code]
     for question, topic_id in QUESTIONS[code].items():
-        new, reply = engine.step(State(), question, content, NOW)
+        new, reply = engine.step(State(), question, assets, NOW)
         assert (reply.kind, reply.topic) == ("topic", topic_id), question
         assert reply.text == f"{lang.topics[topic_id].pages[0]}\n{lang.strings['detected'].format(code='EN')}", question
         assert segments.fits(reply.text, content.budget)
         assert new.lang == code and f"lang:{code}" in reply.events
         # the conversation goes on in that language
-        _, again = engine.step(new, "hi", content, NOW + 31 * 60)
+        _, again = engine.step(new, "hi", assets, NOW + 31 * 60)
         assert again.text == lang.menus["main"]
 
 
@@ -252,25 +253,25 @@ def test_a_first_question_in_the_webhook_is_answered_in_its_language(client, con
 
 
 @pytest.mark.parametrize("code", LANGS)
-def test_each_language_has_its_own_commands(content, code):
+def test_each_language_has_its_own_commands(assets, code):
     words = command_words(code)
     assert set(words) == {"menu", "more", "back", "help", "exit", "stop", "start"}
     for name, listed in words.items():
         assert listed, f"{code} has no word for {name}"
         for word in listed:
             for typed in variants(word):
-                assert keywords.command(typed, content) == name, (code, typed)
+                assert assets.understanding.read(typed).command == name, (code, typed)
 
 
 @pytest.mark.parametrize("code", LANGS)
-def test_commands_work_in_the_conversation_language(content, code):
+def test_commands_work_in_the_conversation_language(assets, content, code):
     lang = content.languages[code]
-    state, topic_id, menu = in_topic(content, code)
+    state, topic_id, menu = in_topic(assets, code)
     pages = lang.topics[topic_id].pages
     for name, listed in command_words(code).items():
         for word in listed:
             for typed in variants(word):
-                new, reply = engine.step(state, typed, content, NOW + 120)
+                new, reply = engine.step(state, typed, assets, NOW + 120)
                 where = (code, name, typed)
                 if name == "menu":
                     assert reply.text == lang.menus["main"] and new.menu == ("main",) and new.topic is None, where
@@ -284,25 +285,25 @@ def test_commands_work_in_the_conversation_language(content, code):
                     assert reply.text == lang.strings["quick_exit"] and reply.forget and new == State(seen=new.seen), where
                 elif name == "stop":
                     assert reply.text == lang.strings["stopped"] and new.opted_out and new.lang == code, where
-                    _, silent = engine.step(new, "hi", content, NOW + 180)
+                    _, silent = engine.step(new, "hi", assets, NOW + 180)
                     assert silent.text is None, where
                 elif name == "start":  # not opted out: the welcome
                     assert reply.text == lang.menus["main"] and new.lang == code, where
     opted_out = State(lang=code, opted_out=True, seen=NOW)
     for word in command_words(code)["start"]:
         for typed in variants(word):
-            new, reply = engine.step(opted_out, typed, content, NOW + 60)
+            new, reply = engine.step(opted_out, typed, assets, NOW + 60)
             assert reply.text == f"{lang.strings['started']}\n{lang.menus['main']}", typed
             assert not new.opted_out and new.lang == code
 
 
 @pytest.mark.parametrize("code", LANGS)
-def test_more_pages_through_every_topic_to_its_contacts(content, code):
+def test_more_pages_through_every_topic_to_its_contacts(assets, content, code):
     lang = content.languages[code]
     more = command_words(code)["more"][0]
     for topic_id, (numbers, _) in topic_paths(content).items():
         pages = lang.topics[topic_id].pages
-        state, replies = run(content, [SWITCH_WORDS[code][0], *numbers, *[more] * len(pages)])
+        state, replies = run(assets, [SWITCH_WORDS[code][0], *numbers, *[more] * len(pages)])
         got = [r.text for r in replies[len(numbers):]]
         assert got == [*pages, lang.strings["no_more"]], topic_id
         assert lang.strings["contacts_intro"] in pages[-1] and HOTLINE in pages[-1], topic_id
@@ -312,25 +313,25 @@ def test_more_pages_through_every_topic_to_its_contacts(content, code):
 
 
 @pytest.mark.parametrize("code", LANGS)
-def test_danger_in_each_language_gets_911_and_the_hotline_in_that_language(content, code):
+def test_danger_in_each_language_gets_911_and_the_hotline_in_that_language(assets, content, code):
     lang = content.languages[code]
     assert len(DANGER[code]) >= 5
     assert "911" in lang.strings["danger"] and HOTLINE in lang.strings["danger"]
     for text in DANGER[code]:
-        assert code in keywords.danger_languages(text, content), text
-        for where, state in places(content, code).items():
-            new, reply = engine.step(state, text, content, NOW + 60)
+        assert assets.understanding.alarm(assets.understanding.read(text), "en") == (Alarm.DANGER, code), text
+        for where, state in places(assets, code).items():
+            new, reply = engine.step(state, text, assets, NOW + 60)
             assert reply.kind == "danger", (text, where)
             assert reply.text == lang.strings["danger"], (text, where)
             assert new.lang == code and "danger" in reply.events
 
 
 @pytest.mark.parametrize("code", LANGS)
-def test_ordinary_questions_in_each_language_are_not_danger(content, code):
+def test_ordinary_questions_in_each_language_are_not_danger(assets, content, code):
     for text in [*QUESTIONS[code], *ORDINARY[code]]:
-        assert keywords.danger_languages(text, content) == [], text
+        assert assets.understanding.alarm(assets.understanding.read(text), code) is None, text
         for state in (State(), State(lang=code, menu=("main",), seen=NOW)):
-            _, reply = engine.step(state, text, content, NOW + 60)
+            _, reply = engine.step(state, text, assets, NOW + 60)
             assert reply.kind != "danger", text
 
 
@@ -603,16 +604,16 @@ def test_check_reports_review_status_and_completeness_of_the_real_content(conten
     assert all(not p.error for p in problems if p.message.startswith("language "))
 
 
-def test_a_command_word_of_one_other_language_answers_in_it(content):
+def test_a_command_word_of_one_other_language_answers_in_it(assets, content):
     es = content.languages["es"]
     en = content.languages["en"]
-    state, _ = engine.step(State(), "hi", content, NOW)
-    state, reply = engine.step(state, "AYUDA", content, NOW + 1)
+    state, _ = engine.step(State(), "hi", assets, NOW)
+    state, reply = engine.step(state, "AYUDA", assets, NOW + 1)
     assert reply.text == es.strings["help"] and state.lang == "es"
-    state, reply = engine.step(state, "MENU", content, NOW + 2)  # shared by several languages: stays
+    state, reply = engine.step(state, "MENU", assets, NOW + 2)  # shared by several languages: stays
     assert reply.text == es.menus["main"]
-    state, reply = engine.step(state, "STOP", content, NOW + 3)  # the carriers' words never switch away
+    state, reply = engine.step(state, "STOP", assets, NOW + 3)  # the carriers' words never switch away
     assert reply.text == es.strings["stopped"] and state.lang == "es"
-    state, reply = engine.step(state, "START", content, NOW + 4)
+    state, reply = engine.step(state, "START", assets, NOW + 4)
     assert reply.text.startswith(es.strings["started"]) and state.lang == "es"
     assert en.strings["help"] != es.strings["help"]

@@ -38,18 +38,18 @@ def check_invariants(state: engine.State, reply: engine.Reply, content) -> None:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.lists(st.tuples(texts, st.integers(min_value=0, max_value=4000)), min_size=1, max_size=25))
-def test_random_conversations_keep_invariants(content, steps):
+def test_random_conversations_keep_invariants(assets, content, steps):
     state, now = engine.State(), 1_000_000.0
     for text, gap in steps:
         now += gap
-        state, reply = engine.step(state, text, content, now)
+        state, reply = engine.step(state, text, assets, now)
         check_invariants(state, reply, content)
 
 
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(max_size=2000))
-def test_any_first_text_gets_a_reply_with_a_way_forward(content, text):
-    state, reply = engine.step(engine.State(), text, content, 0.0)
+def test_any_first_text_gets_a_reply_with_a_way_forward(assets, content, text):
+    state, reply = engine.step(engine.State(), text, assets, 0.0)
     check_invariants(state, reply, content)
     assert reply.text is not None  # nobody opted out yet: every text is answered
 

@@ -243,12 +243,12 @@ def test_twilio_retry_gets_the_same_reply_and_advances_once(client, app, en):
     assert record(app).version == version  # nothing saved for the retry
     # one advance: MORE in the sub-menu (or first page) gives what follows one "1", not two
     after = one_message(client.post("/sms", data=twilio_form("MORE", sid="SM3")))
-    content = app.extensions["sms_line"].content
+    assets = app.extensions["sms_line"].assets
 
     def last_reply(texts):
         state = engine.State()
         for i, text in enumerate(texts):
-            state, reply = engine.step(state, text, content, i)
+            state, reply = engine.step(state, text, assets, i)
         return reply.text
 
     once, twice = last_reply(["hi", "1", "MORE"]), last_reply(["hi", "1", "1", "MORE"])

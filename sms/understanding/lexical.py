@@ -1,10 +1,10 @@
-"""Free-text questions -> ranked topics with scores, for one language.
+"""The lexical ranker: free-text questions -> topics scored by the words they share, for one language.
 
 A question is folded, texting shorthand is expanded, each word the topics never use is corrected to the
 closest word they do use (rapidfuzz), synonyms are mapped to one word, stop words are dropped, and what
 remains is stemmed (Snowball), with adjacent pairs kept as terms too. Topics are scored BM25-style: how
 much of the question's weight (IDF over topics) the topic's phrases account for. Everything that can be
-is computed once, when content loads.
+is computed once, when content loads. Ranking only: `decide` turns scores into an answer.
 """
 
 from __future__ import annotations
@@ -17,14 +17,8 @@ from functools import lru_cache
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
-from .text import words
+from ..text import words
 
-CONFIDENT = 0.30  # a topic at least this good, clearly ahead of the next, is answered
-MARGIN = 0.05  # how far ahead of the runner-up a confident topic must be
-POSSIBLE = 0.20  # below this nothing fits: say so instead of guessing
-MIN_EVIDENCE = 0.6  # a question whose known words weigh less (IDF) than this ("who is this") is not understood
-NEAR = 0.15  # runners-up within this of the best are offered in a did-you-mean
-MAX_CHOICES = 3
 UNKNOWN_WEIGHT = 1.0  # a word no topic uses still dilutes the question this much
 SATURATION = 1.2  # BM25's k1: a word used by many of a topic's phrases counts more, up to a limit
 PAIR_SHARE = 0.3  # two words side by side add this share of their IDF: a hint, not a verdict (a pair from
@@ -42,11 +36,18 @@ class Ranked:
 
 
 @dataclass(frozen=True)
-class Verdict:
-    """What the matcher concluded: 'topic' (ranked[0] is the answer), 'clarify' (ask among ranked), 'unknown'."""
+class Lexical:
+    """What the lexical ranker saw in one question.
 
-    kind: str
+    ranked: every topic with a score above zero, best first. exact: the topic one of whose phrases the
+    question is, give or take typos and stop words (None when none, or when the phrase is in two topics).
+    evidence: the summed IDF of the question's known words; a question of only weak words ("who is
+    this") has little.
+    """
+
     ranked: tuple[Ranked, ...]
+    exact: str | None
+    evidence: float
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,8 @@ class Vocabulary:
     stemmer: str | None
 
 
-class Matcher:
-    """Ranks the topics of one language for a question. Build once per language; match() is pure."""
+class LexicalRanker:
+    """Ranks the topics of one language for a question. Build once per language; rank() is pure."""
 
     def __init__(self, topics: dict[str, list[str]], vocabulary: Vocabulary):
         """topics maps a topic id to its phrases (its title among them)."""
@@ -73,7 +74,7 @@ class Matcher:
         for topic, phrases in topics.items():
             counts[topic] = Counter()
             for phrase in phrases:
-                expanded = self._expand(phrase)
+                expanded = self.expand(phrase)
                 self._surface.update(expanded)
                 terms = self._terms(expanded)
                 counts[topic].update(terms)
@@ -90,7 +91,7 @@ class Matcher:
                 share = PAIR_SHARE if " " in term else 1.0
                 self._weights.setdefault(term, []).append((topic, share * self._idf[term] * tf / (tf + SATURATION)))
 
-    def _expand(self, text: str) -> list[str]:
+    def expand(self, text: str) -> list[str]:
         """Folded words of text with texting shorthand written out."""
         shorthand = self.vocabulary.shorthand
         return [w for word in words(text) for w in shorthand.get(word, word).split()]
@@ -111,44 +112,23 @@ class Matcher:
         return best[0] if best else word
 
     def analyse(self, text: str) -> frozenset:
-        """The terms the matcher sees in text."""
-        return self._terms([self._correct(w) for w in self._expand(text)])
+        """The terms the ranker sees in text."""
+        return self._terms([self._correct(w) for w in self.expand(text)])
 
-    def rank(self, text: str) -> tuple[Ranked, ...]:
-        """Every topic with a score above zero, best first.
+    def rank(self, text: str) -> Lexical:
+        """Every topic scored for text, the topic text is a phrase of, and how much evidence text holds.
 
         A score is the share of the question's weight that the topic's phrases account for: each of
         the question's words weighs its IDF (a word no topic uses weighs UNKNOWN_WEIGHT), and counts
         for a topic as far as the topic's phrases use it. Word pairs add to the score, not the weight.
         """
-        return self._rank(self.analyse(text))
-
-    def _rank(self, query: frozenset) -> tuple[Ranked, ...]:
-        total = sum(self._idf.get(t, UNKNOWN_WEIGHT) for t in query if " " not in t)
-        if not total:
-            return ()
+        query = self.analyse(text)
+        single = [t for t in query if " " not in t]
+        total = sum(self._idf.get(t, UNKNOWN_WEIGHT) for t in single)
         scores: Counter = Counter()
         for term in query:
             for topic, weight in self._weights.get(term, ()):
                 scores[topic] += weight
-        ranked = (Ranked(topic, s / total) for topic, s in scores.items())
-        return tuple(sorted(ranked, key=lambda r: (-r.score, r.topic)))
-
-    def match(self, text: str) -> Verdict:
-        """Answer, ask or admit: the decision for one question."""
-        query = self.analyse(text)
-        ranked = self._rank(query)
-        exact = self._exact.get(query)
-        if exact:  # the question is one of the topic's own phrases, give or take typos and stop words
-            return Verdict("topic", tuple(r for r in ranked if r.topic == exact))
-        evidence = sum(self._idf.get(t, 0.0) for t in query if " " not in t)
-        if not ranked or ranked[0].score < POSSIBLE or evidence < MIN_EVIDENCE:
-            return Verdict("unknown", ranked[:MAX_CHOICES])
-        top = ranked[0].score
-        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        if top >= CONFIDENT and top - runner_up >= MARGIN:
-            return Verdict("topic", ranked[:1])
-        near = tuple(r for r in ranked[:MAX_CHOICES] if top - r.score <= NEAR)
-        if len(near) == 1 and top >= CONFIDENT:
-            return Verdict("topic", near)
-        return Verdict("clarify", near)
+        ranked = sorted((Ranked(topic, s / total) for topic, s in scores.items()), key=lambda r: (-r.score, r.topic))
+        return Lexical(tuple(ranked) if total else (), self._exact.get(query),
+                       sum(self._idf.get(t, 0.0) for t in single))

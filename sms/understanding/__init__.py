@@ -1,0 +1,129 @@
+"""Understanding: what a text means, in every language the content ships. Built once per content.
+
+    reading.py   a text read once: folded, its words, a command, a language switch or a menu number
+    danger.py    alarm phrases (danger now, self-harm, a plain cry for help), searched in every language
+    lexical.py   the lexical ranker: topics scored by the words a question shares with their phrases
+    semantic.py  the semantic ranker: a multilingual sentence encoder and small heads trained on the content
+    decide.py    every threshold: answer, ask or admit; which alarm the model raises
+    language.py  which language a text is in: its script, what it says ("en espanol"), lingua
+
+Phrases and model are OR'd for alarms: the model may add one, never take one away. Commands, switches and
+numbers never reach the model. Without the model (it could not load, or it is turned off) everything
+still works on phrases and the lexical ranker alone; `problem` says why.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+from ..alarms import Alarm, most_urgent
+from ..text import fold
+from . import danger, decide, reading, semantic
+from .language import Hints, detector_for
+from .lexical import LexicalRanker, Vocabulary
+
+log = logging.getLogger("sms.understanding")
+
+SCOPE_EXAMPLES = ("not_danger",)  # examples.yaml keys (besides the alarms) that are about the line's subject
+OUT_OF_SCOPE = "out_of_scope"
+
+
+class Understanding:
+    """How the line reads texts for one content: commands, alarms, language, topics."""
+
+    def __init__(self, content, semantic_ranker: semantic.SemanticRanker | None = None, problem: str | None = None):
+        """problem: why there is no semantic ranker (None when there is one)."""
+        self._commands, self._switches = content.commands, content.switches
+        self.semantic, self.problem = semantic_ranker, problem
+        self.lexical = {
+            code: LexicalRanker({t.id: [t.title, *t.phrases] for t in lang.topics.values()},
+                                Vocabulary(dict(lang.shorthand), dict(lang.synonyms), lang.stopwords, lang.stemmer))
+            for code, lang in content.languages.items()
+        }
+        self._alarms = {code: {alarm: danger.index(lang.alarms.get(alarm, ())) for alarm in Alarm}
+                        for code, lang in content.languages.items()}
+        codes = tuple(content.languages)
+        self.detector = detector_for(codes, tuple((c, l.script) for c, l in content.languages.items() if l.script))
+        self.hints = Hints({fold(g): code for code, lang in content.languages.items() for g in lang.greetings},
+                           {tuple(fold(p).split()): code for code, lang in content.languages.items()
+                            for p in lang.asks_for if fold(p)})
+
+    def read(self, text: str) -> reading.Reading:
+        """text, read once for everything after."""
+        return reading.read(text or "", self._commands, self._switches)
+
+    def _semantic(self, text: reading.Reading) -> semantic.Semantic | None:
+        return self.semantic.read(text.raw) if self.semantic and text.free else None
+
+    def alarm(self, text: reading.Reading, current: str) -> tuple[Alarm, str] | None:
+        """The most urgent alarm text raises and the language to answer it in, or None when it sounds safe.
+
+        Phrases are searched in every language; the model reads free text only. The language is the one
+        whose phrases raised the alarm (the likeliest of several), or the text's own when the model did."""
+        found = {code: danger.raised(text.words, alarms) for code, alarms in self._alarms.items()}
+        found = {code: alarms for code, alarms in found.items() if alarms}
+        raised = decide.model_alarm(self._semantic(text))
+        alarm = most_urgent([a for alarms in found.values() for a in alarms] + [raised] * bool(raised))
+        if alarm is None:
+            return None
+        by_phrase = [code for code, alarms in found.items() if alarm in alarms]
+        if len(by_phrase) == 1:
+            return alarm, by_phrase[0]
+        if not by_phrase:
+            return alarm, self.detector.candidates(text.raw, current)[0]
+        likely = self.detector.confidences(text.raw)
+        return alarm, max(by_phrase, key=lambda code: (likely.get(code, 0.0), code == current))
+
+    def question(self, text: reading.Reading, current: str) -> tuple[str, decide.Verdict]:
+        """The language to answer a free-text question in and the verdict there: the first language tried
+        that gives a topic, else the first tried."""
+        meaning = self._semantic(text)
+        first = None
+        for code in self.detector.candidates(text.raw, current):
+            verdict = decide.decide(self.lexical[code].rank(text.folded), meaning)
+            if verdict.kind == "topic":
+                return code, verdict
+            first = first or (code, verdict)
+        return first
+
+    def asked_language(self, text: reading.Reading, first_text: bool) -> str | None:
+        """The language text asks for ("no hablo ingles"), or, for the first text of a number that chose
+        none, the language its greeting is in ("hola")."""
+        return self.hints.asked(text.words) or (self.hints.greeting(text.folded) if first_text else None)
+
+
+def examples(content) -> list[semantic.Example]:
+    """Every text the heads learn from: each topic's title and phrases, and each language's examples."""
+    found = []
+    for lang in content.languages.values():
+        for topic in lang.topics.values():
+            found += [semantic.Example(text, topic.id, True, semantic.NONE) for text in (topic.title, *topic.phrases)]
+        for key, texts in lang.examples.items():
+            alarm = key if key in {a.value for a in Alarm} else semantic.NONE
+            found += [semantic.Example(text, None, key != OUT_OF_SCOPE, alarm) for text in texts]
+    return found
+
+
+@lru_cache(maxsize=2)
+def encoder(threads: int = 1) -> semantic.Encoder:
+    """The process's one encoder (raises semantic.ModelUnavailable, saying why, when it cannot load)."""
+    return semantic.Encoder(threads)
+
+
+def build(content, cache_dir: Path, use_model: bool = True, threads: int = 1, max_new: int | None = None,
+          prune: bool = False) -> Understanding:
+    """The understanding of content: with the semantic ranker when the model loads and its embeddings are
+    cached under cache_dir (at most max_new texts may be embedded now; prune: drop the cached texts the
+    content no longer has), else on phrases alone, saying why."""
+    if not use_model:
+        return Understanding(content, problem="the model is turned off (SMS_MODEL=0)")
+    try:
+        model = encoder(threads)
+        taught = examples(content)
+        vectors = semantic.embeddings(model, [e.text for e in taught], cache_dir, max_new, prune)
+    except (semantic.ModelUnavailable, semantic.CacheIncomplete) as exc:
+        log.error("answering on phrases alone: %s", exc)
+        return Understanding(content, problem=str(exc))
+    return Understanding(content, semantic.SemanticRanker(model, taught, vectors))

@@ -1,0 +1,80 @@
+"""Deciding: the rankers' scores -> answer a topic, ask which one, or admit the line did not understand.
+
+Every threshold the line applies to free text is here. With the model, a topic's score is its semantic
+score plus LEXICAL_SHARE of its lexical one, and a text the scope head finds outside the line's subject is
+not answered as a topic. Without the model (it could not load), the lexical scores decide alone, as they
+did before it. A question that is exactly one of a topic's phrases is answered with that topic either way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..alarms import Alarm
+from .lexical import Lexical, Ranked
+from .semantic import Semantic
+
+MAX_CHOICES = 3  # topics offered in a did-you-mean at most
+
+# The lexical scores alone (BM25 shares of the question's weight)
+CONFIDENT = 0.30  # a topic at least this good, clearly ahead of the next, is answered
+MARGIN = 0.05  # how far ahead of the runner-up a confident topic must be
+POSSIBLE = 0.20  # below this nothing fits: say so instead of guessing
+MIN_EVIDENCE = 0.6  # a question whose known words weigh less (IDF) than this ("who is this") is not understood
+NEAR = 0.15  # runners-up within this of the best are offered in a did-you-mean
+
+# The fused scores (semantic head about 0..1, plus a share of the lexical score)
+LEXICAL_SHARE = 1.0
+FUSED_CONFIDENT = 0.55
+FUSED_MARGIN = 0.12
+FUSED_POSSIBLE = 0.35
+FUSED_NEAR = 0.15
+IN_SCOPE = 0.02  # a text must be at least this much nearer to in-scope texts than to out-of-scope ones
+
+# An alarm's examples must be at least this much nearer than the texts that are no alarm for the model to
+# raise it (the phrases raise it too, on their own)
+ALARM_AT = {Alarm.DANGER: 0.0, Alarm.SELF_HARM: 0.0, Alarm.HELP_NOW: 0.0}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What was concluded: 'topic' (ranked[0] is the answer), 'clarify' (ask among ranked), 'unknown'."""
+
+    kind: str
+    ranked: tuple[Ranked, ...]
+
+
+def decide(lexical: Lexical, semantic: Semantic | None = None) -> Verdict:
+    """Answer, ask or admit, for one question in one language."""
+    if lexical.exact:  # the question is one of the topic's own phrases, give or take typos and stop words
+        return Verdict("topic", tuple(r for r in lexical.ranked if r.topic == lexical.exact)[:1]
+                       or (Ranked(lexical.exact, 1.0),))
+    if semantic is None:
+        return _choose(lexical.ranked, CONFIDENT, MARGIN, POSSIBLE, NEAR,
+                       weak=lexical.evidence < MIN_EVIDENCE)
+    lexical_scores = {r.topic: r.score for r in lexical.ranked}
+    fused = sorted((Ranked(topic, score + LEXICAL_SHARE * lexical_scores.get(topic, 0.0))
+                    for topic, score in semantic.topics), key=lambda r: (-r.score, r.topic))
+    return _choose(tuple(fused), FUSED_CONFIDENT, FUSED_MARGIN, FUSED_POSSIBLE, FUSED_NEAR,
+                   weak=semantic.scope < IN_SCOPE)
+
+
+def _choose(ranked: tuple[Ranked, ...], confident: float, margin: float, possible: float, near: float,
+            weak: bool) -> Verdict:
+    if not ranked or ranked[0].score < possible or weak:
+        return Verdict("unknown", ranked[:MAX_CHOICES])
+    top = ranked[0].score
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    if top >= confident and top - runner_up >= margin:
+        return Verdict("topic", ranked[:1])
+    close = tuple(r for r in ranked[:MAX_CHOICES] if top - r.score <= near)
+    if len(close) == 1 and top >= confident:
+        return Verdict("topic", close)
+    return Verdict("clarify", close)
+
+
+def model_alarm(semantic: Semantic | None) -> Alarm | None:
+    """The most urgent alarm the alarms head raises for a text (None: none, or no model)."""
+    if semantic is None:
+        return None
+    return next((alarm for alarm in Alarm if semantic.alarms.get(alarm, 0.0) >= ALARM_AT[alarm]), None)

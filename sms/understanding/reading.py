@@ -1,0 +1,43 @@
+"""A text read once, at the door: folded, split into words, and recognised as a command, a language
+switch or a menu number when it is one of those whole."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..text import fold
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One incoming text as the rest of the line sees it.
+
+    command: the command the whole text is ('menu', 'more', 'back', 'help', 'exit', 'stop', 'start'), or
+    None; switch: the language code the whole text asks to switch to; number: the small number the whole
+    text is ("2", " 2. "). free: none of those, and some words: a question or a statement, the only kind of
+    text the model reads.
+    """
+
+    raw: str
+    folded: str
+    words: tuple[str, ...]
+    command: str | None
+    switch: str | None
+    number: int | None
+
+    @property
+    def free(self) -> bool:
+        """True for text in words that is not a command, a switch or a number."""
+        return bool(self.words) and not (self.command or self.switch or self.number is not None)
+
+
+def number(text: str) -> int | None:
+    """The number a text is, when it is only a small number ("2", " 2. ")."""
+    digits = text.strip().rstrip(".)").strip()
+    return int(digits) if digits.isascii() and digits.isdecimal() and len(digits) <= 2 else None
+
+
+def read(text: str, commands, switches) -> Reading:
+    """text read against the content's command words and language switches (folded word -> meaning)."""
+    folded = fold(text)
+    return Reading(text, folded, tuple(folded.split()), commands.get(folded), switches.get(folded), number(text))
