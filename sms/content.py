@@ -121,6 +121,7 @@ class Language:
     topics: MappingProxyType
     menus: MappingProxyType  # menu id -> the text that shows it (main: the welcome)
     alarms: MappingProxyType  # Alarm -> its phrases, each a tuple of folded words (a trailing * kept)
+    calm: tuple  # phrases that place a story in the past or the texter in safety, like the alarm phrases
     command_words: frozenset  # this language's own command words, folded
     shorthand: MappingProxyType  # folded texting shorthand -> what it stands for
     synonyms: MappingProxyType  # folded word -> the word it is matched as
@@ -320,7 +321,8 @@ class _Loader:
         return Language(
             code, str(info.get("name", code)), bool(info.get("reviewed")),
             MappingProxyType(strings), MappingProxyType(topics), MappingProxyType(rendered),
-            MappingProxyType(alarms), frozenset(own_commands),
+            MappingProxyType(alarms), tuple(p for p in (_phrase_words(str(raw)) for raw in kw.get("calm") or []) if p),
+            frozenset(own_commands),
             shorthand=MappingProxyType({fold(str(k)): fold(str(v)) for k, v in (kw.get("shorthand") or {}).items()}),
             synonyms=MappingProxyType({fold(str(k)): fold(str(v)) for k, v in (kw.get("synonyms") or {}).items()}),
             stopwords=frozenset(fold(str(w)) for w in kw.get("stopwords") or []),

@@ -44,6 +44,7 @@ class Understanding:
         }
         self._alarms = {code: {alarm: danger.index(lang.alarms.get(alarm, ())) for alarm in Alarm}
                         for code, lang in content.languages.items()}
+        self._calm = [danger.index(lang.calm) for lang in content.languages.values()]
         codes = tuple(content.languages)
         self.detector = detector_for(codes, tuple((c, l.script) for c, l in content.languages.items() if l.script))
         self.hints = Hints({fold(g): code for code, lang in content.languages.items() for g in lang.greetings},
@@ -60,9 +61,12 @@ class Understanding:
     def alarm(self, text: reading.Reading, current: str) -> tuple[Alarm, str] | None:
         """The most urgent alarm text raises and the language to answer it in, or None when it sounds safe.
 
-        Phrases are searched in every language; the model reads free text only. The language is the one
-        whose phrases raised the alarm (the likeliest of several), or the text's own when the model did."""
-        found = {code: danger.raised(text.words, alarms) for code, alarms in self._alarms.items()}
+        Phrases are searched in every language, except in a text with a calm phrase ("years ago", "my old
+        boss", "im safe now"): there only the model can raise an alarm. The model reads free text only.
+        The language is the one whose phrases raised the alarm (the likeliest of several), or the text's
+        own when the model did."""
+        calm = any(index.find(text.words) for index in self._calm)
+        found = {} if calm else {code: danger.raised(text.words, alarms) for code, alarms in self._alarms.items()}
         found = {code: alarms for code, alarms in found.items() if alarms}
         raised = decide.model_alarm(self._semantic(text))
         alarm = most_urgent([a for alarms in found.values() for a in alarms] + [raised] * bool(raised))
@@ -126,4 +130,4 @@ def build(content, cache_dir: Path, use_model: bool = True, threads: int = 1, ma
     except (semantic.ModelUnavailable, semantic.CacheIncomplete) as exc:
         log.error("answering on phrases alone: %s", exc)
         return Understanding(content, problem=str(exc))
-    return Understanding(content, semantic.SemanticRanker(model, taught, vectors))
+    return Understanding(content, semantic.SemanticRanker(model, taught, vectors, cache_dir))

@@ -90,13 +90,16 @@ def _contains(words: list[set[str]], phrase: tuple[str, ...]) -> bool:
 
 def broad_phrases(content, root: Path) -> list[Problem]:
     """A warning for each alarm phrase that also matches texts of its language that are no alarm: the
-    not_danger and out_of_scope examples and the topic phrases (a phrase that fires on questions sends
-    the emergency reply to people who asked something else). root: the folder content was loaded from."""
+    not_danger and out_of_scope examples and the topic phrases, but for those with a calm phrase (a
+    phrase that fires on questions sends the emergency reply to people who asked something else).
+    root: the folder content was loaded from."""
     found = []
+    calming = [index(lang.calm) for lang in content.languages.values()]
     for code, lang in content.languages.items():
-        calm = [*lang.examples.get("not_danger", ()), *lang.examples.get("out_of_scope", ()),
-                *(p for t in lang.topics.values() for p in t.phrases)]
-        calm_words = [(text, tuple(fold(text).split())) for text in calm]
+        quiet = [*lang.examples.get("not_danger", ()), *lang.examples.get("out_of_scope", ()),
+                 *(p for t in lang.topics.values() for p in t.phrases)]
+        calm_words = [(text, words) for text in quiet for words in [tuple(fold(text).split())]
+                      if not any(c.find(words) for c in calming)]  # a calm phrase silences the others
         src = f"content/{code}/keywords.yaml"
         lines = _folded_lines(Path(root) / src)
         for alarm, phrases in lang.alarms.items():

