@@ -4,11 +4,12 @@
 
 Runs `python -m sms match --json` as tools outside the project do (each text the first from a new number,
 no --lang: the language is detected from the text) over every section of the set, and prints per language:
-- questions (english, spanish, french, arabic, and not_emergency's expected topics): top-1, the share
-  answered with the expected topic (or one in `also`), and offered first, the share answered with it or
-  asked about with it as the first choice of a did-you-mean;
+- questions (english, spanish, french, arabic): top-1, the share answered with the expected topic (or
+  one in `also`), and offered first, the share answered with it or asked about with it as the first
+  choice of a did-you-mean;
 - emergency: danger recall, the share answered with an alarm reply (danger, self-harm or help now);
-- not_emergency: false alarms, the share answered with an alarm reply although nobody is in danger now;
+- not_emergency: false alarms, the share answered with an alarm reply although nobody is in danger now,
+  and near-miss top-1, the share answered with its expected topic;
 - out_of_scope: rejected, the share not answered as a topic.
 An id from the `answers:` list of topics.yaml counts where its `part_of` topic is expected, and the other
 way round.
@@ -70,10 +71,12 @@ def evaluate(path: Path) -> dict:
                 r["misses"].append((item, got))
 
     for (section, lang, item), got in zip(rows, judged):
-        if "expected" in item:
+        if section in QUESTIONS:
             right = accepted(item, parents)
             count("top-1", lang, got["kind"] == "topic" and got["topic"] in right, item, got)
             count("offered first", lang, got["kind"] in ("topic", "clarify") and got["topic"] in right, item, got)
+        elif "expected" in item:
+            count("near-miss top-1", lang, got["kind"] == "topic" and got["topic"] in accepted(item, parents), item, got)
         if section == "emergency":
             count("danger recall", lang, got["kind"] == "danger", item, got)
         elif section == "not_emergency":
@@ -90,7 +93,7 @@ def main() -> int:
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
     results = evaluate(args.set)
-    order = ("top-1", "offered first", "danger recall", "false alarms", "rejected")
+    order = ("top-1", "offered first", "danger recall", "false alarms", "near-miss top-1", "rejected")
     for measure, lang in sorted(results, key=lambda k: (order.index(k[0]), k[1] == "all", k[1])):
         r = results[(measure, lang)]
         print(f"{measure:14} {lang:4} {r['right']:4}/{r['total']:<4} {100 * r['right'] / r['total']:5.1f}%")

@@ -128,7 +128,7 @@ def _answer(state: State, reading, assets: Assets) -> tuple[State, Reply]:
     if reading.number is not None:
         return _choose(state, reading.number, content)
     asked = understanding.asked_language(reading, first_text=state.lang is None and not state.menu)
-    if asked and asked != state.lang:  # "no hablo ingles", or "hola" first: the line goes on in that language
+    if asked and asked != (state.lang or content.default):  # "no hablo ingles", or "hola" first: go on in it
         return _asked_language(replace(state, lang=asked), reading, assets)
     return _free_text(state, reading, assets)
 

@@ -60,7 +60,7 @@ def test_store_unreachable_still_answers_welcome_and_danger(make_app, en):
     assert text == en.menus["main"] and elapsed < TWILIO_LIMIT
     text, _ = say(client, "they locked me in the trailer and wont let me leave")
     assert text == en.strings["danger"]
-    assert client.get("/health").get_json() == {"status": "degraded", "store": "unreachable"}
+    assert client.get("/health").get_json() == {"status": "degraded", "store": "unreachable", "model": "ok"}
 
 
 def test_store_that_hangs_answers_within_twilios_limit(make_app, en, silent_server):

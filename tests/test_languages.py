@@ -22,6 +22,7 @@ from sms import line as line_module
 from sms.content import PHONE_LIKE, STRINGS
 from sms.engine import State
 from sms.alarms import Alarm
+from sms.understanding import Understanding
 from sms.understanding.decide import MAX_CHOICES
 from sms.text import fold, strip_accents
 
@@ -558,15 +559,16 @@ def test_a_new_language_is_a_folder_and_a_line_of_configuration(with_swahili, co
 
     loaded = content_module.load(with_swahili)
     sw = loaded.languages["sw"]
+    assets = engine.Assets(loaded, Understanding(loaded))  # on phrases alone: the model has no Swahili examples
     assert list(loaded.languages) == [*content.languages, "sw"] and not sw.reviewed
     for word in ("KISWAHILI", "kiswahili.", "Sw"):
         for state in (State(), State(lang="es", menu=("main", "gethelp"), topic="report", page=1, seen=NOW)):
-            new, reply = engine.step(state, word, loaded, NOW + 60)
+            new, reply = engine.step(state, word, assets, NOW + 60)
             assert reply.text == sw.menus["main"] and reply.text.startswith(SWAHILI_WELCOME)
             assert new.lang == "sw"
-            _, later = engine.step(new, "hi", loaded, NOW + 60 + 31 * 60)
+            _, later = engine.step(new, "hi", assets, NOW + 60 + 31 * 60)
             assert later.text == sw.menus["main"]
-    _, danger = engine.step(State(lang="sw"), "they locked me in", loaded, NOW)
+    _, danger = engine.step(State(lang="sw"), "they locked me in", assets, NOW)
     assert danger.kind == "danger" and "911" in danger.text
 
 

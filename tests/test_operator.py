@@ -248,8 +248,8 @@ def redis_url_if_redis(store, request):
 
 
 @pytest.mark.parametrize("keep", [True, False])
-def test_line_keeps_unmatched_texts_scrubbed_only_when_asked(store, content, keep):
-    line = Line(content, store, Settings(HASH_SECRET, keep_unmatched=keep))
+def test_line_keeps_unmatched_texts_scrubbed_only_when_asked(assets, store, content, keep):
+    line = Line(assets, store, Settings(HASH_SECRET, keep_unmatched=keep))
     now = time.time()
     for i, text in enumerate(["hi", "zorp glim, I am Ana, 406-555-0123", "how do I report trafficking"]):
         line.handle(NUMBER, text, f"SM{i}", now=now + i)

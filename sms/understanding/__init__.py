@@ -82,11 +82,13 @@ class Understanding:
 
     def question(self, text: reading.Reading, current: str) -> tuple[str, decide.Verdict]:
         """The language to answer a free-text question in and the verdict there: the first language tried
-        that gives a topic, else the first tried."""
-        meaning = self._semantic(text)
+        that gives a topic, else the first tried. A text none of whose words any language's topics use
+        ("xqzv blorf") is judged on its words alone: the model finds a nearest topic for anything."""
+        ranked = {code: ranker.rank(text.folded) for code, ranker in self.lexical.items()}
+        meaning = self._semantic(text) if any(r.evidence for r in ranked.values()) else None
         first = None
         for code in self.detector.candidates(text.raw, current):
-            verdict = decide.decide(self.lexical[code].rank(text.folded), meaning)
+            verdict = decide.decide(ranked[code], meaning)
             if verdict.kind == "topic":
                 return code, verdict
             first = first or (code, verdict)

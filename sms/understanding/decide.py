@@ -2,8 +2,8 @@
 
 Every threshold the line applies to free text is here. With the model, a topic's score is its semantic
 score plus LEXICAL_SHARE of its lexical one, and a text the scope head finds outside the line's subject is
-not answered as a topic. Without the model (it could not load), the lexical scores decide alone, as they
-did before it. A question that is exactly one of a topic's phrases is answered with that topic either way.
+not answered as a topic, and the lexical score of a question of only weak words does not count. Without
+the model (it could not load), the lexical scores decide alone, as they did before it. A question that is exactly one of a topic's phrases is answered with that topic either way.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ NEAR = 0.15  # runners-up within this of the best are offered in a did-you-mean
 # The fused scores: the topic classifier's probability plus LEXICAL_SHARE of the lexical score
 LEXICAL_SHARE = 1.0
 FUSED_CONFIDENT = 0.40
-FUSED_MARGIN = 0.10
+FUSED_MARGIN = 0.05
 FUSED_POSSIBLE = 0.30
 FUSED_NEAR = 0.15
-IN_SCOPE = 0.04  # a text must be at least this much nearer to in-scope texts than to out-of-scope ones
+IN_SCOPE = 0.03  # a text must be at least this much nearer to in-scope texts than to out-of-scope ones
 
 # An alarm's examples must be at least this much nearer than the texts that are no alarm for the model to
 # raise it (the phrases raise it too, on their own)
@@ -52,8 +52,10 @@ def decide(lexical: Lexical, semantic: Semantic | None = None) -> Verdict:
     if semantic is None:
         return _choose(lexical.ranked, CONFIDENT, MARGIN, POSSIBLE, NEAR,
                        weak=lexical.evidence < MIN_EVIDENCE)
+    # weak words ("no", "who is this") give every topic that uses them a high share: they do not count
+    share = LEXICAL_SHARE if lexical.evidence >= MIN_EVIDENCE else 0.0
     lexical_scores = {r.topic: r.score for r in lexical.ranked}
-    fused = sorted((Ranked(topic, score + LEXICAL_SHARE * lexical_scores.get(topic, 0.0))
+    fused = sorted((Ranked(topic, score + share * lexical_scores.get(topic, 0.0))
                     for topic, score in semantic.topics), key=lambda r: (-r.score, r.topic))
     return _choose(tuple(fused), FUSED_CONFIDENT, FUSED_MARGIN, FUSED_POSSIBLE, FUSED_NEAR,
                    weak=semantic.scope < IN_SCOPE)
