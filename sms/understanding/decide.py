@@ -57,8 +57,11 @@ def decide(lexical: Lexical, semantic: Semantic | None = None) -> Verdict:
     lexical_scores = {r.topic: r.score for r in lexical.ranked}
     fused = sorted((Ranked(topic, score + share * lexical_scores.get(topic, 0.0))
                     for topic, score in semantic.topics), key=lambda r: (-r.score, r.topic))
-    return _choose(tuple(fused), FUSED_CONFIDENT, FUSED_MARGIN, FUSED_POSSIBLE, FUSED_NEAR,
-                   weak=semantic.scope < IN_SCOPE)
+    verdict = _choose(tuple(fused), FUSED_CONFIDENT, FUSED_MARGIN, FUSED_POSSIBLE, FUSED_NEAR,
+                      weak=semantic.scope < IN_SCOPE)
+    if verdict.kind == "topic" and lexical.words < 2:  # one word that is no topic's own phrase: ask
+        return Verdict("clarify", tuple(fused[:MAX_CHOICES]))
+    return verdict
 
 
 def _choose(ranked: tuple[Ranked, ...], confident: float, margin: float, possible: float, near: float,

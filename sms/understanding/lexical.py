@@ -42,12 +42,13 @@ class Lexical:
     ranked: every topic with a score above zero, best first. exact: the topic one of whose phrases the
     question is, give or take typos and stop words (None when none, or when the phrase is in two topics).
     evidence: the summed IDF of the question's known words; a question of only weak words ("who is
-    this") has little.
+    this") has little. words: how many words the question has.
     """
 
     ranked: tuple[Ranked, ...]
     exact: str | None
     evidence: float
+    words: int
 
 
 @dataclass(frozen=True)
@@ -111,10 +112,6 @@ class LexicalRanker:
         best = process.extractOne(word, self._surface_list, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
         return best[0] if best else word
 
-    def analyse(self, text: str) -> frozenset:
-        """The terms the ranker sees in text."""
-        return self._terms([self._correct(w) for w in self.expand(text)])
-
     def rank(self, text: str) -> Lexical:
         """Every topic scored for text, the topic text is a phrase of, and how much evidence text holds.
 
@@ -122,7 +119,8 @@ class LexicalRanker:
         the question's words weighs its IDF (a word no topic uses weighs UNKNOWN_WEIGHT), and counts
         for a topic as far as the topic's phrases use it. Word pairs add to the score, not the weight.
         """
-        query = self.analyse(text)
+        expanded = self.expand(text)
+        query = self._terms([self._correct(w) for w in expanded])
         single = [t for t in query if " " not in t]
         total = sum(self._idf.get(t, UNKNOWN_WEIGHT) for t in single)
         scores: Counter = Counter()
@@ -131,4 +129,4 @@ class LexicalRanker:
                 scores[topic] += weight
         ranked = sorted((Ranked(topic, s / total) for topic, s in scores.items()), key=lambda r: (-r.score, r.topic))
         return Lexical(tuple(ranked) if total else (), self._exact.get(query),
-                       sum(self._idf.get(t, 0.0) for t in single))
+                       sum(self._idf.get(t, 0.0) for t in single), len(expanded))
