@@ -128,15 +128,16 @@ def _answer(state: State, reading, assets: Assets) -> tuple[State, Reply]:
     if reading.number is not None:
         return _choose(state, reading.number, content)
     asked = understanding.asked_language(reading, first_text=state.lang is None and not state.menu)
-    if asked and asked != (state.lang or content.default):  # "no hablo ingles", or "hola" first: go on in it
-        return _asked_language(replace(state, lang=asked), reading, assets)
+    if asked and asked[0] != (state.lang or content.default):  # "no hablo ingles", "hola" first: go on in it
+        return _asked_language(replace(state, lang=asked[0]), reading, assets, bare=asked[1])
     return _free_text(state, reading, assets)
 
 
-def _asked_language(state: State, reading, assets: Assets):
-    """A text that asks for the language of state: its question answered there, or else the welcome."""
-    chosen, verdict = assets.understanding.question(reading, state.lang)
-    if chosen != state.lang or verdict.kind == "unknown":
+def _asked_language(state: State, reading, assets: Assets, bare: bool):
+    """A text that asks for the language of state: the welcome there, or, when it asks something more,
+    its question answered there (the welcome when it is not understood)."""
+    chosen, verdict = (None, None) if bare else assets.understanding.question(reading, state.lang)
+    if bare or chosen != state.lang or verdict.kind == "unknown":
         return _welcome(State(lang=state.lang), assets.content, "welcome", events=(f"lang:{state.lang}",))
     new, reply = _answer_question(state, verdict, assets.content)
     return new, replace(reply, events=reply.events + (f"lang:{state.lang}",))

@@ -28,6 +28,7 @@ log = logging.getLogger("sms.understanding")
 
 SCOPE_EXAMPLES = ("not_danger",)  # examples.yaml keys (besides the alarms) that are about the line's subject
 OUT_OF_SCOPE = "out_of_scope"
+ASIDE_WORDS = 2  # words beside an asks_for phrase that still leave it a bare request ("spanish please")
 
 
 class Understanding:
@@ -94,10 +95,15 @@ class Understanding:
             first = first or (code, verdict)
         return first
 
-    def asked_language(self, text: reading.Reading, first_text: bool) -> str | None:
+    def asked_language(self, text: reading.Reading, first_text: bool) -> tuple[str, bool] | None:
         """The language text asks for ("no hablo ingles"), or, for the first text of a number that chose
-        none, the language its greeting is in ("hola")."""
-        return self.hints.asked(text.words) or (self.hints.greeting(text.folded) if first_text else None)
+        none, the language its greeting is in ("hola"); and whether text says nothing else (a few words
+        besides, such as "please", do not count)."""
+        asked = self.hints.asked(text.words)
+        if asked:
+            return asked[0], len(text.words) <= asked[1] + ASIDE_WORDS
+        greeting = self.hints.greeting(text.folded) if first_text else None
+        return (greeting, True) if greeting else None
 
 
 def examples(content) -> list[semantic.Example]:

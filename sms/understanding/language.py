@@ -81,12 +81,13 @@ class Hints:
         self._greetings = greetings
         self._asks_for = sorted(asks_for.items(), key=lambda item: -len(item[0]))
 
-    def asked(self, words: tuple[str, ...]) -> str | None:
-        """The language an asks_for phrase among words asks for (the longest phrase found wins)."""
+    def asked(self, words: tuple[str, ...]) -> tuple[str, int] | None:
+        """The language an asks_for phrase among words asks for, and how many words the phrase has (the
+        longest phrase found wins)."""
         for phrase, code in self._asks_for:
             n = len(phrase)
             if any(words[i:i + n] == phrase for i in range(len(words) - n + 1)):
-                return code
+                return code, n
         return None
 
     def greeting(self, folded: str) -> str | None:
