@@ -76,10 +76,26 @@ class Understanding:
         by_phrase = [code for code, alarms in found.items() if alarm in alarms]
         if len(by_phrase) == 1:
             return alarm, by_phrase[0]
-        if not by_phrase:
-            return alarm, self.detector.candidates(text.raw, current)[0]
+        own = self.detector.script(text.raw)
+        if own:
+            return alarm, own
         likely = self.detector.confidences(text.raw)
+        if not by_phrase:  # the model's alarm: in the language that knows most of its words, then the likeliest
+            known = self._known(text)
+            return alarm, max(known, key=lambda code: (known[code], likely.get(code, 0.0), code == current))
         return alarm, max(by_phrase, key=lambda code: (likely.get(code, 0.0), code == current))
+
+    def _known(self, text: reading.Reading) -> dict[str, int]:
+        """For each language, how many of text's words its content uses."""
+        return {code: ranker.known(text.words) for code, ranker in self.lexical.items()}
+
+    def _languages(self, text: reading.Reading, current: str) -> list[str]:
+        """The languages to try a question in: the detector's, then the language that knows most of its
+        words when the detector left it out (lingua misreads some short texts: "j ai besoin d aide")."""
+        tried = self.detector.candidates(text.raw, current)
+        known = self._known(text)
+        best = max(known, key=lambda code: (known[code], code == current))
+        return tried + [best] if best not in tried and known[best] > known[tried[0]] else tried
 
     def question(self, text: reading.Reading, current: str) -> tuple[str, decide.Verdict]:
         """The language to answer a free-text question in and the verdict there: the first language tried
@@ -88,7 +104,7 @@ class Understanding:
         ranked = {code: ranker.rank(text.folded) for code, ranker in self.lexical.items()}
         meaning = self._semantic(text) if any(r.evidence for r in ranked.values()) else None
         first = None
-        for code in self.detector.candidates(text.raw, current):
+        for code in self._languages(text, current):
             verdict = decide.decide(ranked[code], meaning)
             if verdict.kind == "topic":
                 return code, verdict

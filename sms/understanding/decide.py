@@ -32,8 +32,10 @@ FUSED_NEAR = 0.15
 IN_SCOPE = 0.03  # a text must be at least this much nearer to in-scope texts than to out-of-scope ones
 
 # An alarm's examples must be at least this much nearer than the texts that are no alarm for the model to
-# raise it (the phrases raise it too, on their own)
-ALARM_AT = {Alarm.DANGER: 0.0, Alarm.SELF_HARM: 0.0, Alarm.HELP_NOW: 0.0}
+# raise it (the phrases raise it too, on their own); of several, the one it leads most. Self-harm is raised
+# a little sooner: its examples are few and varied, and its reply (988, then 911) harms no one who asked
+# something else.
+ALARM_AT = {Alarm.DANGER: 0.0, Alarm.SELF_HARM: -0.03, Alarm.HELP_NOW: 0.0}
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,9 @@ def _choose(ranked: tuple[Ranked, ...], confident: float, margin: float, possibl
 
 
 def model_alarm(semantic: Semantic | None) -> Alarm | None:
-    """The most urgent alarm the alarms head raises for a text (None: none, or no model)."""
+    """The alarm whose examples a text is nearest to, if it is near enough to raise it (None: none, or no
+    model). The nearest, not the most urgent: a text of suicide is near the danger examples too."""
     if semantic is None:
         return None
-    return next((alarm for alarm in Alarm if semantic.alarms.get(alarm, 0.0) >= ALARM_AT[alarm]), None)
+    raised = [alarm for alarm in Alarm if semantic.alarms.get(alarm, -1.0) >= ALARM_AT[alarm]]
+    return max(raised, key=lambda alarm: semantic.alarms[alarm] - ALARM_AT[alarm], default=None)

@@ -97,6 +97,10 @@ class LexicalRanker:
         shorthand = self.vocabulary.shorthand
         return [w for word in words(text) for w in shorthand.get(word, word).split()]
 
+    def known(self, words: tuple[str, ...]) -> int:
+        """How many of words (folded) this language's topics, synonyms or stop words use as written."""
+        return sum(w in self._surface for w in words)
+
     def _terms(self, expanded: list[str]) -> frozenset:
         """Stemmed words, synonyms merged and stop words dropped, and their adjacent pairs."""
         v = self.vocabulary
