@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -72,7 +73,7 @@ def embed(args) -> int:
     if not settings["SMS_MODEL"]:
         print("SMS_MODEL is off: the line answers on phrases alone and needs no embeddings.", file=sys.stderr)
         return 0
-    assets = load_assets(settings, prune=True)
+    assets = load_assets({**settings, "SMS_MODEL_THREADS": args.threads}, prune=True)
     problem = assets.understanding.problem
     print(f"not done: {problem}" if problem else "done: every text of the content has its embedding.")
     return 1 if problem else 0
@@ -115,6 +116,9 @@ def main(argv=None) -> int:
         p = commands.add_parser(name, help=text)
         p.add_argument("--content", default=defaults["SMS_CONTENT_DIR"], help="folder holding content/ and menus/")
         p.add_argument("--budget", type=int, default=defaults["SMS_SEGMENT_BUDGET"], help="segments per reply")
+        if name == "embed":
+            p.add_argument("--threads", type=int, default=os.cpu_count() or 1,
+                           help="CPU threads to embed with (default: every core; the web workers use SMS_MODEL_THREADS)")
         if name == "match":
             p.add_argument("--lang", help="the language the texter chose (default: none chosen, so the line's "
                                            "default, or the language it detects in the text)")

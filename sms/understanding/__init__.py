@@ -89,23 +89,22 @@ class Understanding:
         """For each language, how many of text's words its content uses."""
         return {code: ranker.known(text.words) for code, ranker in self.lexical.items()}
 
-    def _languages(self, text: reading.Reading, current: str) -> list[str]:
+    def _languages(self, text: reading.Reading, current: str, known: dict[str, int]) -> list[str]:
         """The languages to try a question in: the detector's, then the language that knows most of its
-        words when the detector left it out (lingua misreads some short texts: "j ai besoin d aide")."""
+        words (known) when the detector left it out (lingua misreads some short texts: "j ai besoin d aide")."""
         tried = self.detector.candidates(text.raw, current)
-        known = self._known(text)
         best = max(known, key=lambda code: (known[code], code == current))
         return tried + [best] if best not in tried and known[best] > known[tried[0]] else tried
 
     def question(self, text: reading.Reading, current: str) -> tuple[str, decide.Verdict]:
         """The language to answer a free-text question in and the verdict there: the first language tried
-        that gives a topic, else the first tried. A text none of whose words any language's topics use
+        that gives a topic, else the first tried. A text none of whose words any language's content uses
         ("xqzv blorf") is judged on its words alone: the model finds a nearest topic for anything."""
-        ranked = {code: ranker.rank(text.folded) for code, ranker in self.lexical.items()}
-        meaning = self._semantic(text) if any(r.evidence for r in ranked.values()) else None
+        known = self._known(text)
+        meaning = self._semantic(text) if any(known.values()) else None
         first = None
-        for code in self._languages(text, current):
-            verdict = decide.decide(ranked[code], meaning)
+        for code in self._languages(text, current, known):
+            verdict = decide.decide(self.lexical[code].rank(text.folded), meaning)
             if verdict.kind == "topic":
                 return code, verdict
             first = first or (code, verdict)
