@@ -58,6 +58,8 @@ def test_catalogue_is_the_shared_one():
     if not shared.is_file():
         pytest.skip(f"{shared} is not here (the project's shared folder is absent)")
     assert _ids(ROOT / "content" / "topics.yaml") == _ids(shared)
+    ours, theirs = (yaml.safe_load(path.read_text(encoding="utf-8")) for path in (ROOT / "content" / "topics.yaml", shared))
+    assert ours.get("answers") == theirs.get("answers")  # answer ids and the topic each is part of
 
 
 def test_every_page_fits_the_budget_and_is_gsm(content):

@@ -3,7 +3,7 @@
     reading.py   a text read once: folded, its words, a command, a language switch or a menu number
     danger.py    alarm phrases (danger now, self-harm, a plain cry for help), searched in every language
     lexical.py   the lexical ranker: topics scored by the words a question shares with their phrases
-    semantic.py  the semantic ranker: a multilingual sentence encoder and small heads trained on the content
+    semantic.py  the semantic ranker: a multilingual sentence encoder, and what the content's texts teach it
     decide.py    every threshold: answer, ask or admit; which alarm the model raises
     language.py  which language a text is in: its script, what it says ("en espanol"), lingua
 
@@ -26,7 +26,6 @@ from .lexical import LexicalRanker, Vocabulary
 
 log = logging.getLogger("sms.understanding")
 
-SCOPE_EXAMPLES = ("not_danger",)  # examples.yaml keys (besides the alarms) that are about the line's subject
 OUT_OF_SCOPE = "out_of_scope"
 ASIDE_WORDS = 2  # words beside an asks_for phrase that still leave it a bare request ("spanish please")
 
@@ -37,7 +36,8 @@ class Understanding:
     def __init__(self, content, semantic_ranker: semantic.SemanticRanker | None = None, problem: str | None = None):
         """problem: why there is no semantic ranker (None when there is one)."""
         self._commands, self._switches = content.commands, content.switches
-        self.semantic, self.problem = semantic_ranker, problem
+        self.semantic = semantic_ranker
+        self.problem = problem or (None if semantic_ranker else "built without the model")
         self.lexical = {
             code: LexicalRanker({t.id: [t.title, *t.phrases] for t in lang.topics.values()},
                                 Vocabulary(dict(lang.shorthand), dict(lang.synonyms), lang.stopwords, lang.stemmer))
@@ -60,7 +60,8 @@ class Understanding:
         return self.semantic.read(text.raw) if self.semantic and text.free else None
 
     def alarm(self, text: reading.Reading, current: str) -> tuple[Alarm, str] | None:
-        """The most urgent alarm text raises and the language to answer it in, or None when it sounds safe.
+        """The most urgent alarm the phrases and the model raise for text, and the language to answer it
+        in; None when text sounds safe.
 
         Phrases are searched in every language, except in a text with a calm phrase ("years ago", "my old
         boss", "im safe now"): there only the model can raise an alarm. The model reads free text only.

