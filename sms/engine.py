@@ -136,11 +136,12 @@ def _answer(state: State, reading, assets: Assets) -> tuple[State, Reply]:
 def _asked_language(state: State, reading, assets: Assets, bare: bool):
     """A text that asks for the language of state: the welcome there, or, when it asks something more,
     its question answered there (the welcome when it is not understood)."""
-    chosen, verdict = (None, None) if bare else assets.understanding.question(reading, state.lang)
-    if bare or chosen != state.lang or verdict.kind == "unknown":
-        return _welcome(State(lang=state.lang), assets.content, "welcome", events=(f"lang:{state.lang}",))
-    new, reply = _answer_question(state, verdict, assets.content)
-    return new, replace(reply, events=reply.events + (f"lang:{state.lang}",))
+    if not bare:
+        chosen, verdict = assets.understanding.question(reading, state.lang)
+        if chosen == state.lang and verdict.kind != "unknown":
+            new, reply = _answer_question(state, verdict, assets.content)
+            return new, replace(reply, events=reply.events + (f"lang:{state.lang}",))
+    return _welcome(State(lang=state.lang), assets.content, "welcome", events=(f"lang:{state.lang}",))
 
 
 def _welcome(state: State, content, kind: str, prefix: str | None = None, events=()):
