@@ -11,7 +11,7 @@ word of 4 letters or more), and out-of-scope texts written here. It prints, per 
   the median of its repeats; the table gives the median and p99 over texts.
 - semantic: the encoder and its heads on one text (what the model adds to a free text), over an evenly
   spread sample of `--sample` texts (the encoder's cost grows with the length of a text), timed the same way.
-- step: engine.step on the free-text path, as the match command judges a text (the first text from a new
+- step: conversation.step on the free-text path, as the match command judges a text (the first text from a new
   number, no language chosen), for the sampled texts that reach it: command words, alarm phrases and
   model, language detection, ranking and deciding in every language tried; and the same step without
   the model (the baseline: the line as it was before it), in the same run.
@@ -41,7 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sms import INSTANCE, engine, understanding  # noqa: E402
+from sms import conversation, understanding  # noqa: E402
+from sms.settings import INSTANCE  # noqa: E402
 from sms import content as content_module  # noqa: E402
 from sms.understanding import decide  # noqa: E402
 
@@ -204,10 +205,10 @@ def main(argv=None) -> int:
     os.environ["OMP_NUM_THREADS"] = "1"
 
     content = content_module.load(ROOT)
-    with_model = engine.Assets(content, understanding.build(content, INSTANCE))
+    with_model = conversation.Assets(content, understanding.build(content, INSTANCE))
     if with_model.understanding.problem:
         raise SystemExit(f"the model is not in use: {with_model.understanding.problem}")
-    without = engine.Assets(content, understanding.build(content, INSTANCE, use_model=False))
+    without = conversation.Assets(content, understanding.build(content, INSTANCE, use_model=False))
     codes = args.lang or list(content.languages)
     print(f"CPU {args.cpu} only; Python {sys.version.split()[0]}; {args.repeats} repeats in process, "
           f"{args.runs} runs of the match command; milliseconds per text\n")
@@ -223,13 +224,13 @@ def main(argv=None) -> int:
         texts = [t for group in groups.values() for t in group]
         ranker = with_model.understanding.lexical[code]
         some = sample(texts, args.sample)
-        fresh = engine.State()  # as the match command judges a text: the first text from a new number
-        free = [t for t in some if engine.step(fresh, t, with_model, NOW)[1].kind in FREE_TEXT]
+        fresh = conversation.State()  # as the match command judges a text: the first text from a new number
+        free = [t for t in some if conversation.step(fresh, t, with_model, NOW)[1].kind in FREE_TEXT]
         timed = {
             "lexical": time_each(lambda t: decide.decide(ranker.rank(t)), texts, args.repeats),
             "semantic": time_each(semantic.read, some, args.repeats),
-            "step": time_each(lambda t: engine.step(fresh, t, with_model, NOW), free, args.repeats),
-            "step without model": time_each(lambda t: engine.step(fresh, t, without, NOW), free, args.repeats),
+            "step": time_each(lambda t: conversation.step(fresh, t, with_model, NOW), free, args.repeats),
+            "step without model": time_each(lambda t: conversation.step(fresh, t, without, NOW), free, args.repeats),
         }
         runs = [run_match(some) for _ in range(args.runs)]
         startups += [startup for startup, _ in runs]

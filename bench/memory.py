@@ -35,7 +35,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from bench.match_speed import sample, texts_for  # noqa: E402
 from servers import TOKEN, free_port, signed_post, wait_for_port  # noqa: E402
 
-from sms import INSTANCE, create_app, load_assets  # noqa: E402
+from sms import create_app, load_assets  # noqa: E402
+from sms.settings import INSTANCE  # noqa: E402
 from sms import content as content_module  # noqa: E402
 
 
@@ -100,7 +101,7 @@ def reload_rss(reloads: int = 6) -> list[float]:
 
     found = [answered()]
     for _ in range(reloads):
-        line.assets = load_assets(app.config)
+        line.serve(load_assets(app.config))
         found.append(answered())
     return found
 

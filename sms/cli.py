@@ -7,7 +7,7 @@ match  one text per line in, one JSON object per line out: {"text", "kind", "top
        each judged as the first text from a new number. Tools outside the project read this: keep it stable.
 check  validate content/ and menus/; exit 1 listing every problem with its file and line.
 embed  embed every text the content teaches the model with, into the cache the line starts from.
-stats, unmatched, preview, doctor: the operator's commands, in sms.tools.
+stats, unmatched, preview, doctor: the operator's commands, in sms.operator.commands.
 """
 
 from __future__ import annotations
@@ -20,7 +20,10 @@ import time
 from pathlib import Path
 
 from . import content as content_module
-from . import create_app, engine, load_assets, segments, settings_from_environment, tools
+from . import conversation as engine
+from . import create_app, load_assets, settings
+from .channels.sms import segments
+from .operator import commands as operator_commands
 from .understanding import danger
 
 # The match command's kinds: what the engine did, in the words tools outside the project expect.
@@ -101,7 +104,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sms", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     try:
-        defaults = settings_from_environment()
+        defaults = settings.from_environment()
     except ValueError as exc:
         print(f"configuration: {exc}", file=sys.stderr)
         return 2
@@ -125,7 +128,7 @@ def main(argv=None) -> int:
             p.add_argument("--json", action="store_true", help="JSON lines output (the only format)")
         p.set_defaults(run=run, defaults=defaults)
 
-    tools.register(commands, defaults)
+    operator_commands.register(commands, defaults)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -27,7 +27,8 @@ from types import MappingProxyType
 
 import yaml
 
-from . import segments
+from .channels import paging
+from .channels.sms import segments
 from .alarms import Alarm
 from .text import fold
 
@@ -498,8 +499,8 @@ class _Loader:
         def room_last(body):
             return segments.fits(f"{widest}{body}\n{contacts}\n{strings['page_last']}", self.budget)
 
-        bodies = segments.pack(pages[0], room_first) + [piece for page in pages[1:] for piece in
-                                                         segments.pack(page, room_more)]
+        bodies = paging.pack(pages[0], room_first) + [piece for page in pages[1:] for piece in
+                                                         paging.pack(page, room_more)]
         if room_last(bodies[-1]):
             bodies[-1] = f"{bodies[-1]}\n{contacts}"
         else:

@@ -15,9 +15,9 @@ import logging
 import time
 from dataclasses import dataclass, replace
 
-from . import engine
-from .scrub import scrub
-from .store import StoreError, number_key
+from . import conversation as engine
+from .privacy import number_key, scrub
+from .stores import StoreError
 
 log = logging.getLogger("sms.line")
 
@@ -27,25 +27,44 @@ UNMATCHED_DAYS = 30  # how long a kept unmatched text stays (SMS_KEEP_UNMATCHED)
 
 
 @dataclass(frozen=True)
-class Settings:
-    """What the line needs from the configuration."""
+class LineSettings:
+    """What the line needs from the settings (sms.settings declares them)."""
 
     hash_secret: str
     session_minutes: float = engine.SESSION_MINUTES
     keep_days: float = 30
     keep_unmatched: bool = False
 
+    @classmethod
+    def from_config(cls, config, hash_secret: str) -> "LineSettings":
+        """The line's settings from a Flask config of sms.settings values, with the hash secret to use."""
+        return cls(hash_secret, config["SMS_SESSION_MINUTES"], config["SMS_KEEP_DAYS"], config["SMS_KEEP_UNMATCHED"])
+
 
 class Line:
     """Answers texts for one content set and one store."""
 
-    def __init__(self, assets: engine.Assets, store, settings: Settings):
+    def __init__(self, assets: engine.Assets, store, settings: LineSettings):
         self.assets, self.store, self.settings = assets, store, settings
 
     @property
     def content(self):
         """The content being served."""
         return self.assets.content
+
+    def serve(self, assets: engine.Assets) -> None:
+        """Answer from now on with assets (new content and its understanding, after a reload)."""
+        self.assets = assets
+
+    def forget(self, number: str, attempts: int = SAVE_ATTEMPTS) -> bool:
+        """Delete everything held about number, opt-out included (the simulator's reset); False when the
+        number stayed busy for attempts tries. Raises StoreError when the store fails."""
+        key = number_key(number, self.settings.hash_secret)
+        for _ in range(attempts):
+            record = self.store.load(key)
+            if self.store.save(key, None, record.version, False, 1):
+                return True
+        return False
 
     def handle(self, number: str | None, body: str | None, sid: str | None = None,
                now: float | None = None) -> engine.Reply:

@@ -17,8 +17,8 @@ import redis
 import sms
 from sms import content as content_module
 from sms import understanding
-from sms.engine import Assets
-from sms.store import RedisStore, SQLiteStore
+from sms.conversation import Assets
+from sms.stores import RedisStore, SQLiteStore
 from sms.understanding import semantic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +31,7 @@ NUMBER = "+14065550123"
 def cache_dir(tmp_path_factory):
     """This run's embedding cache folder, seeded with the one in instance/ when there is one."""
     folder = tmp_path_factory.mktemp("embeddings")
-    seed = semantic.cache_path(sms.INSTANCE)
+    seed = semantic.cache_path(sms.settings.INSTANCE)
     if seed.exists():
         shutil.copy(seed, semantic.cache_path(folder))
     return folder
@@ -41,7 +41,7 @@ def cache_dir(tmp_path_factory):
 def clean_environment(monkeypatch, cache_dir):
     """Tests see only the settings they give: none of the line's variables leak in from the shell; the
     embedding cache is this run's own."""
-    for name in (*sms.ENVIRONMENT, "FLASK_DEBUG"):
+    for name in (*sms.settings.NAMES, "FLASK_DEBUG"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SMS_CACHE_DIR", str(cache_dir))
 

@@ -12,7 +12,7 @@ import yaml
 from conftest import ROOT
 
 import sms
-from sms import engine
+from sms import conversation
 
 KINDS = {"topic", "clarify", "danger", "command", "unknown"}
 
@@ -20,7 +20,7 @@ KINDS = {"topic", "clarify", "danger", "command", "unknown"}
 @pytest.fixture
 def run(tmp_path):
     """Run python -m sms with arguments and standard input, on a temporary store."""
-    env = {k: v for k, v in os.environ.items() if k not in sms.ENVIRONMENT and k != "FLASK_DEBUG"}
+    env = {k: v for k, v in os.environ.items() if k not in sms.settings.NAMES and k != "FLASK_DEBUG"}
     env["SMS_STORE_URL"] = f"sqlite:///{tmp_path}/cli.sqlite3"
 
     def run(*args, stdin=""):
@@ -97,7 +97,7 @@ def test_match_json_one_object_per_line(assets, run, content):
     assert out[lines.index("what are the signs of trafficking")]["topic"] == "red-flags"
     assert kinds["MORE"] == "command"  # judged as a first text: no topic open to page through
     for text, judged in zip(lines, out):  # the same judgement the line gives a new number
-        _, reply = engine.step(engine.State(), text, assets, 0)
+        _, reply = conversation.step(conversation.State(), text, assets, 0)
         if reply.kind in ("topic", "clarify", "danger"):
             assert (judged["kind"], judged["topic"]) == (reply.kind, reply.topic), text
         else:

@@ -10,7 +10,7 @@ import yaml
 from conftest import ROOT
 
 from sms import content as content_module
-from sms import segments
+from sms.channels.sms import segments
 from sms.content import ContentError
 
 BUDGET = 3  # SMS_SEGMENT_BUDGET's default

@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 
-from sms import engine, segments, understanding  # noqa: E402
+from sms import conversation, understanding  # noqa: E402
+from sms.channels.sms import segments  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 NOW = 1_800_000_000.0  # fixed: the whole conversation happens at this instant, well inside one session
@@ -68,23 +69,23 @@ def _format(sent: str, reply) -> str:
 _understood: dict[int, tuple] = {}
 
 
-def _assets(content) -> engine.Assets:
+def _assets(content) -> conversation.Assets:
     """content with its understanding on phrases alone (built once per content object)."""
     if id(content) not in _understood:
         _understood[id(content)] = (content, understanding.Understanding(content, problem="golden transcripts"))
-    return engine.Assets(*_understood[id(content)])
+    return conversation.Assets(*_understood[id(content)])
 
 
 def transcript(content, lang: str, n: int) -> str:
     """The conversation down main-menu entry n in language lang, from a fresh state, as text."""
     assets = _assets(content)
     say = words(lang)
-    state = engine.State()
+    state = conversation.State()
     blocks: list[str] = []
 
     def send(text: str):
         nonlocal state
-        state, reply = engine.step(state, text, assets, NOW)
+        state, reply = conversation.step(state, text, assets, NOW)
         blocks.append(_format(text, reply))
         return reply
 

@@ -17,12 +17,16 @@ from pathlib import Path
 import pytest
 from conftest import HASH_SECRET, NUMBER, ROOT, one_message, twilio_form
 
-from sms import cli, doctor, segments, stats
+from sms import cli
+from sms.operator import doctor
+from sms.channels.sms import segments
+from sms.operator import stats
 from sms import content as content_module
-from sms.line import Line, Settings
-from sms.scrub import scrub
-from sms.simulator import NUMBERS
-from sms.store import RedisStore, number_key
+from sms.line import Line, LineSettings
+from sms.privacy import scrub
+from sms.operator.simulator import NUMBERS
+from sms.privacy import number_key
+from sms.stores import RedisStore
 
 TODAY = time.strftime("%Y-%m-%d", time.gmtime())
 GOOD_TOKEN = "0123456789abcdef0123456789abcdef"
@@ -249,7 +253,7 @@ def redis_url_if_redis(store, request):
 
 @pytest.mark.parametrize("keep", [True, False])
 def test_line_keeps_unmatched_texts_scrubbed_only_when_asked(assets, store, content, keep):
-    line = Line(assets, store, Settings(HASH_SECRET, keep_unmatched=keep))
+    line = Line(assets, store, LineSettings(HASH_SECRET, keep_unmatched=keep))
     now = time.time()
     for i, text in enumerate(["hi", "zorp glim, I am Ana, 406-555-0123", "how do I report trafficking"]):
         line.handle(NUMBER, text, f"SM{i}", now=now + i)

@@ -8,7 +8,8 @@ import xml.etree.ElementTree as ET
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sms import engine, segments
+from sms import conversation
+from sms.channels.sms import segments
 
 COMMAND_WORDS = ["MENU", "menu.", "0", "BACK", "MORE", "más", "HELP", "INFO", "CLEAR", "STOP", "START", "YES",
                  "ES", "ENGLISH", "1", "2", "3", "4", "5", "6", "9", "12", " 2. ", ""]
@@ -17,7 +18,7 @@ QUESTIONS = ["my boss took my passport", "how do i report", "who is at risk", "i
 texts = st.one_of(st.sampled_from(COMMAND_WORDS), st.sampled_from(QUESTIONS), st.text(max_size=300))
 
 
-def check_invariants(state: engine.State, reply: engine.Reply, content) -> None:
+def check_invariants(state: conversation.State, reply: conversation.Reply, content) -> None:
     """What must hold after every step."""
     assert state.lang is None or state.lang in content.languages
     for menu_id in state.menu:
@@ -39,17 +40,17 @@ def check_invariants(state: engine.State, reply: engine.Reply, content) -> None:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.lists(st.tuples(texts, st.integers(min_value=0, max_value=4000)), min_size=1, max_size=25))
 def test_random_conversations_keep_invariants(assets, content, steps):
-    state, now = engine.State(), 1_000_000.0
+    state, now = conversation.State(), 1_000_000.0
     for text, gap in steps:
         now += gap
-        state, reply = engine.step(state, text, assets, now)
+        state, reply = conversation.step(state, text, assets, now)
         check_invariants(state, reply, content)
 
 
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(max_size=2000))
 def test_any_first_text_gets_a_reply_with_a_way_forward(assets, content, text):
-    state, reply = engine.step(engine.State(), text, assets, 0.0)
+    state, reply = conversation.step(conversation.State(), text, assets, 0.0)
     check_invariants(state, reply, content)
     assert reply.text is not None  # nobody opted out yet: every text is answered
 

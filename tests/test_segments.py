@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sms import segments
+from sms.channels import paging
+from sms.channels.sms import segments
 
 CURLY = "\u2019"  # the apostrophe phones and word processors put in
 EMOJI = "\U0001F600"
@@ -125,29 +126,29 @@ def _words(pieces):
 
 
 def test_pack_keeps_everything_in_one_piece_when_it_fits():
-    assert segments.pack(TEXT, lambda piece: True) == [" ".join(TEXT.split())]
+    assert paging.pack(TEXT, lambda piece: True) == [" ".join(TEXT.split())]
 
 
 def test_pack_cuts_at_sentence_and_line_boundaries():
     room = lambda piece: len(piece) <= 70  # noqa: E731
-    pieces = segments.pack(TEXT, room)
+    pieces = paging.pack(TEXT, room)
     assert len(pieces) > 1
     assert all(room(p) for p in pieces)
     assert _words(pieces) == TEXT.split()
-    sentences = set(segments.split_sentences(TEXT))
+    sentences = set(paging.split_sentences(TEXT))
     for piece in pieces:  # every piece is whole sentences (or whole lines)
         assert re.search(r"[.!?:;]$", piece) or piece in sentences, piece
         assert piece.split()[0][0].isupper(), piece
 
 
 def test_split_sentences_keeps_punctuation_and_splits_lines():
-    assert segments.split_sentences("One. Two? Three!\nFour") == ["One.", "Two?", "Three!", "Four"]
+    assert paging.split_sentences("One. Two? Three!\nFour") == ["One.", "Two?", "Three!", "Four"]
 
 
 def test_pack_cuts_a_long_sentence_between_words_never_inside_one():
     sentence = " ".join(f"word{i}" for i in range(120)) + "."
     room = lambda piece: segments.fits(piece, 1)  # noqa: E731
-    pieces = segments.pack(sentence, room)
+    pieces = paging.pack(sentence, room)
     assert len(pieces) >= 4
     assert all(room(p) for p in pieces)
     assert _words(pieces) == sentence.split()
@@ -156,14 +157,14 @@ def test_pack_cuts_a_long_sentence_between_words_never_inside_one():
 def test_pack_counts_the_callers_header_and_footer():
     header, footer = "Signs of trafficking (1/3)\n", "\nReply MORE for the rest, or MENU."
     room = lambda body: segments.fits(header + body + footer, 1)  # noqa: E731
-    pieces = segments.pack(TEXT * 3, room)
+    pieces = paging.pack(TEXT * 3, room)
     assert all(segments.segments(header + p + footer) == 1 for p in pieces)
     assert _words(pieces) == (TEXT * 3).split()
 
 
 def test_pack_uses_as_few_pieces_as_a_greedy_fill_allows():
     room = lambda piece: len(piece) <= 40  # noqa: E731
-    pieces = segments.pack("Aa bb. Cc dd. Ee ff. Gg hh. Ii jj. Kk ll. Mm nn.", room)
+    pieces = paging.pack("Aa bb. Cc dd. Ee ff. Gg hh. Ii jj. Kk ll. Mm nn.", room)
     assert pieces == ["Aa bb. Cc dd. Ee ff. Gg hh. Ii jj.", "Kk ll. Mm nn."]
 
 
@@ -175,6 +176,6 @@ def test_pack_uses_as_few_pieces_as_a_greedy_fill_allows():
 def test_pack_property_pieces_fit_and_words_are_never_cut(sentences, width, separator):
     text = separator.join(" ".join(words) for words in sentences)
     room = lambda piece: len(piece) <= width  # noqa: E731  (a word and its punctuation: at most 13 characters)
-    pieces = segments.pack(text, room)
+    pieces = paging.pack(text, room)
     assert all(room(p) for p in pieces)
     assert _words(pieces) == text.split()

@@ -16,9 +16,11 @@ import pytest
 from conftest import ROOT
 from servers import free_port, wait_for_port
 
-from sms import DEV_HASH_SECRET, segments
-from sms.simulator import NUMBERS
-from sms.store import SQLiteStore, number_key
+from sms.settings import DEV_HASH_SECRET
+from sms.channels.sms import segments
+from sms.operator.simulator import NUMBERS
+from sms.privacy import number_key
+from sms.stores import SQLiteStore
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

@@ -9,9 +9,10 @@ import time
 import pytest
 from conftest import HASH_SECRET, NUMBER, REDIS_URL, twilio_form
 
-from sms import engine
-from sms.line import Line, Settings
-from sms.store import Record, RedisStore, SQLiteStore, number_key, open_store
+from sms import conversation
+from sms.line import Line, LineSettings
+from sms.privacy import number_key
+from sms.stores import Record, RedisStore, SQLiteStore, open_store
 
 KEY = number_key(NUMBER, HASH_SECRET)
 DAY = 86400
@@ -63,7 +64,7 @@ def test_opt_out_is_kept_until_opt_in(store):
 
 
 def test_opt_out_survives_quick_exit_through_the_line(assets, store, content):
-    line = Line(assets, store, Settings(HASH_SECRET))
+    line = Line(assets, store, LineSettings(HASH_SECRET))
     assert line.handle(NUMBER, "hi", "SM1").text
     assert line.handle(NUMBER, "STOP", "SM2").kind == "command"
     assert line.handle(NUMBER, "CLEAR", "SM3").text is None
@@ -75,7 +76,7 @@ def test_opt_out_survives_quick_exit_through_the_line(assets, store, content):
 
 
 def test_quick_exit_through_the_line_deletes_the_conversation(assets, store, content):
-    line = Line(assets, store, Settings(HASH_SECRET))
+    line = Line(assets, store, LineSettings(HASH_SECRET))
     line.handle(NUMBER, "hi", "SM1")
     line.handle(NUMBER, "1", "SM2")
     assert store.load(KEY).blob is not None
@@ -125,7 +126,7 @@ def test_counters_add_up_per_day_and_only_with_a_save_that_lands(store):
 
 
 def test_the_line_counts_what_happened(assets, store, content):
-    line = Line(assets, store, Settings(HASH_SECRET))
+    line = Line(assets, store, LineSettings(HASH_SECRET))
     now = time.time()
     for i, text in enumerate(["hi", "how do I report trafficking", "xqzv blorf", "they locked us in", "STOP"]):
         line.handle(NUMBER, text, f"SM{i}", now=now + i)
@@ -141,7 +142,7 @@ def test_the_line_counts_what_happened(assets, store, content):
 def test_line_retries_when_another_worker_saved_first(assets, store, content):
     """Compare-and-set in use: a competing save between load and save makes the line answer again."""
     en = content.languages["en"]
-    line = Line(assets, store, Settings(HASH_SECRET))
+    line = Line(assets, store, LineSettings(HASH_SECRET))
     now = time.time()
     line.handle(NUMBER, "hi", "SM1", now=now)
     real_save, raced = store.save, []
@@ -149,7 +150,7 @@ def test_line_retries_when_another_worker_saved_first(assets, store, content):
     def save_after_a_rival(key, blob, version, *args, **kwargs):
         if not raced:  # another worker answers "1" for the same number just before this save
             raced.append(True)
-            rival = Line(assets, store, Settings(HASH_SECRET))
+            rival = Line(assets, store, LineSettings(HASH_SECRET))
             store.save = real_save
             rival.handle(NUMBER, "1", "SMrival", now=now + 1)
             store.save = save_after_a_rival
@@ -255,21 +256,21 @@ def test_sqlite_store_is_made_on_first_use_by_the_app(make_app, tmp_path):
 
 
 def test_unreachable_redis_is_a_store_error_and_the_line_still_answers(assets, content):
-    from sms.store import StoreError
+    from sms.stores import StoreError
 
     store = RedisStore("redis://127.0.0.1:1/0", timeout=0.5)
     with pytest.raises(StoreError):
         store.ping()
     with pytest.raises(StoreError):
         store.load(KEY)
-    reply = Line(assets, store, Settings(HASH_SECRET)).handle(NUMBER, "hi", "SM1")
+    reply = Line(assets, store, LineSettings(HASH_SECRET)).handle(NUMBER, "hi", "SM1")
     assert reply.text == content.languages["en"].menus["main"]
 
 
 def test_engine_state_is_what_the_store_keeps(assets, store, content):
-    line = Line(assets, store, Settings(HASH_SECRET))
+    line = Line(assets, store, LineSettings(HASH_SECRET))
     line.handle(NUMBER, "hi", "SM1")
     line.handle(NUMBER, "1", "SM2")
-    state = engine.State.from_dict(store.load(KEY).blob["state"])
+    state = conversation.State.from_dict(store.load(KEY).blob["state"])
     first = content.menus["main"][0]
     assert state.menu[-1] == (first.target if first.kind == "menu" else "main")

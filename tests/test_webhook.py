@@ -10,9 +10,9 @@ from conftest import HASH_SECRET, NUMBER, ROOT, messages, one_message, twilio_fo
 from twilio.request_validator import RequestValidator
 
 import sms
-from sms import engine
+from sms import conversation
 from sms.content import ContentError
-from sms.store import number_key
+from sms.privacy import number_key
 from sms.text import fold
 
 TOKEN = "test-token"
@@ -246,9 +246,9 @@ def test_twilio_retry_gets_the_same_reply_and_advances_once(client, app, en):
     assets = app.extensions["sms_line"].assets
 
     def last_reply(texts):
-        state = engine.State()
+        state = conversation.State()
         for i, text in enumerate(texts):
-            state, reply = engine.step(state, text, assets, i)
+            state, reply = conversation.step(state, text, assets, i)
         return reply.text
 
     once, twice = last_reply(["hi", "1", "MORE"]), last_reply(["hi", "1", "1", "MORE"])
@@ -321,7 +321,7 @@ def test_engine_failure_still_answers_with_the_hotline_and_logs_no_private_text(
     def broken(state, text, *args, **kwargs):
         raise ValueError(text)  # an exception that quotes the body, as real ones may
 
-    monkeypatch.setattr(engine, "step", broken)
+    monkeypatch.setattr(conversation, "step", broken)
     caplog.set_level(logging.DEBUG)
     text = one_message(client.post("/sms", data=twilio_form("secret body text", sid="SM1")))
     assert text == en.strings["error"]

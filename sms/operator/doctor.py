@@ -12,16 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from . import DEV_HASH_SECRET, ENVIRONMENT, INSTANCE, settings_from_environment
-from . import content as content_module
-from . import understanding
-from .understanding import semantic
-from .store import NoDatabase, StoreError, open_store
+from .. import content as content_module
+from .. import understanding
+from ..settings import DEV_HASH_SECRET, INSTANCE, SETTINGS, TRUE, cache_dir, from_environment
+from ..stores import NoDatabase, StoreError, open_store
+from ..understanding import semantic
 
 MIN_SECRET = 32
 MIN_PASSWORD = 12
 TOKEN = re.compile(r"[0-9a-f]{32}")
-TRUE = ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -38,13 +37,14 @@ class Check:
 def _settings(environ) -> tuple[dict, list[Check]]:
     """The settings, and a FIX for each variable that cannot be read (its default is used instead)."""
     readable, fixes = {}, []
-    for name, (_, kind, _) in ENVIRONMENT.items():
+    for setting in SETTINGS:
         try:
-            settings_from_environment({name: environ.get(name, "")})
-            readable[name] = environ.get(name, "")
+            setting.parse(environ.get(setting.name))
+            readable[setting.name] = environ.get(setting.name, "")
         except ValueError:
-            fixes.append(Check(False, f"{name} is {environ[name]!r}, which is not a {kind.__name__}: correct it"))
-    return settings_from_environment(readable), fixes
+            fixes.append(Check(False, f"{setting.name} is {environ[setting.name]!r}, which is not a "
+                                      f"{setting.kind.__name__}: correct it"))
+    return from_environment(readable), fixes
 
 
 def _token(token: str | None) -> Check:
@@ -145,10 +145,10 @@ def _model(settings: dict) -> Check:
         content = content_module.load(Path(settings["SMS_CONTENT_DIR"]), settings["SMS_SEGMENT_BUDGET"])
     except content_module.ContentError:
         return Check(True, "the model loads; its embeddings are checked once the content is fixed.")
-    cache_dir = Path(settings["SMS_CACHE_DIR"] or INSTANCE)
-    lacking = semantic.missing([e.text for e in understanding.examples(content)], cache_dir)
+    folder = cache_dir(settings)
+    lacking = semantic.missing([e.text for e in understanding.examples(content)], folder)
     if lacking:
-        return Check(False, f"{lacking} texts of the content have no embedding in {cache_dir}: run "
+        return Check(False, f"{lacking} texts of the content have no embedding in {folder}: run "
                             "`python -m sms embed` as the service's user before starting the line (it starts "
                             "without the model when many are missing).")
     return Check(True, "the model loads (sha256 checked) and every text of the content has its embedding.")

@@ -18,16 +18,15 @@ import traceback
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
-from . import segments
+from ..channels.sms import segments
+from ..stores import StoreError
 from .access import ask_for_password, password_given
-from .store import StoreError, number_key
 
-blueprint = Blueprint("simulator", __name__)
+blueprint = Blueprint("simulator", __name__, template_folder="templates")
 log = logging.getLogger("sms.simulator")
 
 # Two test numbers in the 555-0100..0199 range, which is never given to a real phone.
 NUMBERS = ("+14065550100", "+14065550101")
-RESET_ATTEMPTS = 5
 
 
 @blueprint.before_request
@@ -113,13 +112,9 @@ def send() -> Response:
 def reset() -> Response:
     """Forget a test number: its conversation, language and opt-out."""
     number = _test_number(_json_body())
-    line = _line()
-    key = number_key(number, line.settings.hash_secret)
     try:
-        for _ in range(RESET_ATTEMPTS):
-            record = line.store.load(key)
-            if line.store.save(key, None, record.version, False, 1):
-                return jsonify({"number": number, "reset": True})
+        if _line().forget(number):
+            return jsonify({"number": number, "reset": True})
     except StoreError as exc:
         log.warning("reset failed: store unavailable (%s)", type(exc.__cause__).__name__)
         return jsonify({"number": number, "reset": False, "error": "the store is unavailable"}), 503

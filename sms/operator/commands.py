@@ -12,9 +12,11 @@ import json
 import sys
 from pathlib import Path
 
-from . import INSTANCE, doctor, segments, stats
-from . import content as content_module
-from .store import StoreError, open_store
+from .. import content as content_module
+from ..channels.sms import segments
+from ..settings import INSTANCE
+from ..stores import StoreError, open_store
+from . import doctor, stats
 
 TWILIO_US_PRICE = 0.0079  # USD per outgoing SMS segment in the US (Twilio's list price when written)
 RULE = "-" * 40

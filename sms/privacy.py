@@ -1,13 +1,23 @@
-"""Take the personal details out of a text before it is kept: phone numbers, emails and names.
+"""What the line does so that nothing it keeps leads back to a texter.
 
-Used only when the operator turns on SMS_KEEP_UNMATCHED, to keep the texts the line did not understand
-so the content can be improved. scrub() errs on the side of removing too much: a kept text is read by
-people, and the person who wrote it may be in danger.
+number_key() stands for a phone number everywhere the line keeps anything: an HMAC-SHA256 with the
+operator's secret, so the numbers cannot be listed back from the store. scrub() takes the personal
+details out of a text before it is kept (only when the operator turns on SMS_KEEP_UNMATCHED, to improve
+the content): phone numbers, emails and names. It errs on the side of removing too much: a kept text is
+read by people, and the person who wrote it may be in danger.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+
+
+def number_key(number: str, secret: str) -> str:
+    """The keyed hash that stands for a phone number everywhere the line keeps anything."""
+    return hmac.new(secret.encode(), "".join(number.split()).encode(), hashlib.sha256).hexdigest()
+
 
 NUMBER_MARK, EMAIL_MARK, NAME_MARK = "[number]", "[email]", "[name]"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

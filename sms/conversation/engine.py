@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from . import segments
-from .alarms import Alarm
+from ..alarms import Alarm
+from ..channels.sms import segments
 
 SESSION_MINUTES = 30
 

@@ -14,8 +14,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, request
 
-from . import content as content_module
-from . import load_assets
+from .. import content as content_module
 
 log = logging.getLogger("sms.reload")
 WATCHED = ("content", "menus")
@@ -41,9 +40,9 @@ def latest_mtime(root: Path) -> float:
 class Watcher:
     """Remembers when the content was last loaded and reloads it into the app's line when files change."""
 
-    def __init__(self, config: dict):
-        self.config = config
-        self.root = Path(config["SMS_CONTENT_DIR"])
+    def __init__(self, root: Path, load):
+        """load(): the assets of the content under root as it is now (raises ContentError when broken)."""
+        self.root, self.load = Path(root), load
         self.seen = latest_mtime(self.root)
         self._lock = threading.Lock()
 
@@ -55,7 +54,7 @@ class Watcher:
                 return False
             self.seen = newest
             try:
-                line.assets = load_assets(self.config)
+                line.serve(self.load())
             except content_module.ContentError as exc:
                 log.error("content changed but has %d error(s); still serving the previous content:\n%s",
                           len(exc.problems), exc)
@@ -68,9 +67,10 @@ class Watcher:
             return True
 
 
-def watch(app: Flask) -> None:
-    """Reload changed content before each /sms and /simulator request of app (call it in debug mode only)."""
-    watcher = Watcher(app.config)
+def watch(app: Flask, load) -> None:
+    """Reload changed content with load() before each /sms and /simulator request of app (call it in debug
+    mode only)."""
+    watcher = Watcher(app.config["SMS_CONTENT_DIR"], load)
 
     @app.before_request
     def reload_changed_content():

@@ -1,0 +1,1 @@
+"""The SMS channel: segments (how carriers bill a text) and the Twilio SMS webhook."""

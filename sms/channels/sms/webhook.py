@@ -1,0 +1,64 @@
+"""The Flask blueprint Twilio calls for each text: signature check, form -> line -> TwiML. Never a 500.
+
+POST /sms answers with exactly one <Message>, or none (a number that opted out). Bodies and numbers are
+never logged: one line per request says what happened (outcome, kind, topic, milliseconds).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import traceback
+
+from flask import Blueprint, Response, current_app, request
+from twilio.request_validator import SIGNATURE_SETTINGS_HEADER
+
+from .. import twilio
+
+blueprint = Blueprint("sms", __name__)
+log = logging.getLogger("sms.webhook")
+
+
+def signature_ok() -> bool:
+    """True when the request carries Twilio's valid signature, or when unsigned requests are allowed."""
+    config = current_app.config
+    token = config.get("TWILIO_AUTH_TOKEN")
+    if not token:
+        return bool(current_app.debug or current_app.testing or config.get("SMS_ALLOW_UNSIGNED"))
+    path = request.full_path if request.query_string else request.path
+    urls = twilio.signed_urls(path, config.get("PUBLIC_BASE_URL"), request.headers.get("X-Forwarded-Proto", request.scheme),
+                              request.headers.get("X-Forwarded-Host", request.host), request.url)
+    return twilio.signature_valid(token, urls, request.form.to_dict(flat=True),
+                                  request.headers.get("X-Twilio-Signature", ""),
+                                  request.headers.get(SIGNATURE_SETTINGS_HEADER))
+
+
+def twiml(text: str | None) -> Response:
+    """A TwiML response with one message, or none when text is None."""
+    return Response(twilio.twiml_message(text), mimetype="application/xml")
+
+
+def _log(outcome: str, started: float, **fields) -> None:
+    fields = {k: v for k, v in fields.items() if v is not None}
+    log.info(json.dumps({"outcome": outcome, "ms": round((time.perf_counter() - started) * 1000, 1), **fields}))
+
+
+@blueprint.post("/sms")
+def sms() -> Response:
+    """Twilio's inbound-message webhook."""
+    started = time.perf_counter()
+    if not signature_ok():
+        _log("forbidden", started)
+        return Response("Forbidden", status=403)
+    line = current_app.extensions["sms_line"]
+    form = request.form
+    try:
+        reply = line.handle(form.get("From"), form.get("Body"), form.get("MessageSid"))
+    except Exception as exc:  # the texter must still get a way forward
+        # where it failed, without the exception's message: it may quote the body
+        log.error("reply failed: %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
+        _log("error", started)
+        return twiml(line.content.languages[line.content.default].strings["error"])
+    _log("ok", started, kind=reply.kind, topic=reply.topic)
+    return twiml(reply.text)

@@ -1,0 +1,92 @@
+"""What people ask: the store's daily counters summed over a period, as a table, JSON and SVG charts.
+
+Counters are aggregate only (no number, no text): "texts" (texts answered), "topic:<id>" (a topic's first
+page sent), "danger" (danger replies), "unmatched" (texts the line did not understand), "optout", "optin"
+and "lang:<code>" (a language chosen or detected). summarize() reads them; the `stats` command prints
+them (as_text); GET /stats shows them (stats_page.py, with the charts of charts.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+DAILY = ("texts", "topics", "danger", "unmatched", "optout", "optin")
+MAX_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The counters of days first..last: totals, per day, per topic and per language."""
+
+    first: str
+    last: str
+    daily: tuple[dict, ...]  # one per day, oldest first: {"day", "texts", "topics", "danger", ...}
+    topics: tuple[tuple[str, int], ...]  # most viewed first
+    languages: tuple[tuple[str, int], ...]
+    totals: dict
+
+    def as_json(self) -> dict:
+        """A JSON-ready dict."""
+        return {"from": self.first, "to": self.last, "days": len(self.daily), "totals": self.totals,
+                "topics": dict(self.topics), "languages": dict(self.languages), "daily": list(self.daily)}
+
+
+def first_day(days: int, today: dt.date | None = None) -> str:
+    """The first day (YYYY-MM-DD, UTC) of a period of days ending today."""
+    today = today or dt.datetime.now(dt.timezone.utc).date()
+    return (today - dt.timedelta(days=days - 1)).isoformat()
+
+
+def summarize(counters: dict[str, dict[str, int]], days: int, today: dt.date | None = None) -> Summary:
+    """Sum store.counters() output over the days days ending today (UTC); days without texts count zero."""
+    today = today or dt.datetime.now(dt.timezone.utc).date()
+    topics: dict[str, int] = {}
+    languages: dict[str, int] = {}
+    daily = []
+    for i in range(days - 1, -1, -1):
+        day = (today - dt.timedelta(days=i)).isoformat()
+        counts = counters.get(day, {})
+        row = dict.fromkeys(DAILY, 0)
+        row["day"] = day
+        for name, n in counts.items():
+            kind, _, what = name.partition(":")
+            if kind == "topic":
+                topics[what] = topics.get(what, 0) + n
+                row["topics"] += n
+            elif kind == "lang":
+                languages[what] = languages.get(what, 0) + n
+            elif name in row:
+                row[name] += n
+        daily.append(row)
+    totals = {name: sum(row[name] for row in daily) for name in DAILY}
+    return Summary(daily[0]["day"], today.isoformat(), tuple(daily), _most_first(topics), _most_first(languages),
+                   totals)
+
+
+def _most_first(counts: dict[str, int]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def as_text(summary: Summary, where: str) -> str:
+    """The summary as a plain-text report for a terminal."""
+    t = summary.totals
+    lines = [f"Texts to the line from {summary.first} to {summary.last} ({len(summary.daily)} days, UTC), {where}",
+             f"texts {t['texts']}, topic views {t['topics']}, danger replies {t['danger']}, "
+             f"not understood {t['unmatched']}, opt-outs {t['optout']}, opt-ins {t['optin']}", ""]
+    widest = max([len(topic) for topic, _ in summary.topics] + [5])
+    most = max([n for _, n in summary.topics] + [1])
+    lines.append("Topic views:" if summary.topics else "Topic views: none")
+    for topic, n in summary.topics:
+        lines.append(f"  {topic:<{widest}} {n:>6}  {'#' * math.ceil(n * 40 / most)}")
+    lines.append("")
+    lines.append("Languages: " + (", ".join(f"{code} {n}" for code, n in summary.languages) or "none switched or detected"))
+    lines.append("")
+    active = [row for row in summary.daily if any(row[name] for name in DAILY)]
+    lines.append("Days with texts:" if active else "Days with texts: none")
+    if active:
+        lines.append("  day         " + "".join(f"{name:>10}" for name in DAILY))
+        for row in active:
+            lines.append(f"  {row['day']}  " + "".join(f"{row[name]:>10}" for name in DAILY))
+    return "\n".join(lines)
