@@ -15,6 +15,7 @@ from flask import Flask
 
 from . import content as content_module
 from . import settings, understanding
+from .channels.sms import render
 from .conversation import Assets
 from .line import Line, LineSettings
 from .stores import open_store
@@ -26,8 +27,11 @@ log = logging.getLogger("sms")
 def load_assets(config, max_new: int | None = None, prune: bool = False) -> Assets:
     """The content under SMS_CONTENT_DIR rendered for SMS, and its understanding (raises ContentError on
     broken content); max_new and prune as understanding.build takes them."""
-    content = content_module.load(Path(config["SMS_CONTENT_DIR"]), config["SMS_SEGMENT_BUDGET"])
-    return Assets(content, understanding.build(content, settings.cache_dir(config), config["SMS_MODEL"],
+    content = content_module.load(Path(config["SMS_CONTENT_DIR"]))
+    rendition, problems = render.render(content, config["SMS_SEGMENT_BUDGET"])
+    if rendition is None:
+        raise content_module.ContentError([p for p in problems if p.error])
+    return Assets(rendition, understanding.build(content, settings.cache_dir(config), config["SMS_MODEL"],
                                                  config["SMS_MODEL_THREADS"], max_new, prune))
 
 

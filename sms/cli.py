@@ -22,12 +22,13 @@ from pathlib import Path
 from . import content as content_module
 from . import conversation as engine
 from . import create_app, load_assets, settings
-from .channels.sms import segments
+from .channels.sms import render, segments
+from .conversation.reply import Kind
 from .operator import commands as operator_commands
 from .understanding import danger
 
 # The match command's kinds: what the engine did, in the words tools outside the project expect.
-MATCH_KINDS = {"welcome": "unknown", "menu": "command", "silent": "command"}
+MATCH_KINDS = {Kind.WELCOME: "unknown", Kind.MENU: "command", Kind.SILENT: "command"}
 
 
 def chat(args) -> int:
@@ -63,8 +64,8 @@ def match(args) -> int:
     for raw in sys.stdin:
         text = raw.rstrip("\n")
         _, reply = engine.step(engine.State(lang=args.lang), text, assets, now)
-        kind = MATCH_KINDS.get(reply.kind, reply.kind)
-        topic = reply.topic if kind in ("topic", "clarify") else None
+        kind = MATCH_KINDS.get(reply.kind, reply.kind.value)
+        topic = reply.topic if kind in (Kind.TOPIC, Kind.CLARIFY) else None
         print(json.dumps({"text": text, "kind": kind, "topic": topic, "score": reply.score,
                           "alarm": reply.alarm.value if reply.alarm else None}, ensure_ascii=False))
     return 0
@@ -89,9 +90,9 @@ def _settings(args) -> dict:
 
 def check(args) -> int:
     """List every problem with the content; 1 when any would stop the line from starting."""
-    problems = content_module.check(Path(args.content), args.budget)
-    if not any(p.error for p in problems):  # the phrases can be tried on the content's own texts
-        problems += danger.broad_phrases(content_module.load(Path(args.content), args.budget), Path(args.content))
+    content, problems = content_module.collect(Path(args.content))
+    if content is not None:  # how it renders, and the phrases tried on the content's own texts
+        problems += render.render(content, args.budget)[1] + danger.broad_phrases(content, Path(args.content))
     for problem in problems:
         print(problem)
     errors = sum(p.error for p in problems)

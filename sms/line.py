@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, replace
 
 from . import conversation as engine
+from .conversation.reply import Count
 from .privacy import number_key, scrub
 from .stores import StoreError
 
@@ -82,7 +83,7 @@ class Line:
 
     def _step(self, state, body, now):
         new, reply = engine.step(state, body, self.assets, now, self.settings.session_minutes)
-        return new, replace(reply, events=("texts", *reply.events))
+        return new, replace(reply, events=(Count.TEXTS, *reply.events))
 
     def _handle_stored(self, key: str, body: str, sid: str | None, now: float) -> engine.Reply:
         reply = None
@@ -114,7 +115,7 @@ class Line:
         return reply
 
     def _keep_unmatched(self, reply: engine.Reply, body: str, day: str, now: float) -> None:
-        if not (self.settings.keep_unmatched and "unmatched" in reply.events):
+        if not (self.settings.keep_unmatched and Count.UNMATCHED in reply.events):
             return
         try:
             self.store.keep_unmatched(day, scrub(body), UNMATCHED_DAYS * 86400, now)

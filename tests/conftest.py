@@ -17,6 +17,7 @@ import redis
 import sms
 from sms import content as content_module
 from sms import understanding
+from sms.channels.sms import render
 from sms.conversation import Assets
 from sms.stores import RedisStore, SQLiteStore
 from sms.understanding import semantic
@@ -48,14 +49,14 @@ def clean_environment(monkeypatch, cache_dir):
 
 @pytest.fixture(scope="session")
 def content():
-    """The real content, loaded once."""
-    return content_module.load(ROOT)
+    """The real content rendered for SMS (what the engine reads), loaded once; .content is as authored."""
+    return render.load(ROOT)
 
 
 @pytest.fixture(scope="session")
 def assets(content, cache_dir):
     """The real content with its understanding, the model's embeddings built once for the run."""
-    built = understanding.build(content, cache_dir)
+    built = understanding.build(content.content, cache_dir)
     assert built.problem is None, built.problem
     return Assets(content, built)
 
@@ -63,7 +64,7 @@ def assets(content, cache_dir):
 @pytest.fixture(scope="session")
 def phrases_only(content, cache_dir):
     """The real content understood without the model, as when it cannot load."""
-    return Assets(content, understanding.build(content, cache_dir, use_model=False))
+    return Assets(content, understanding.build(content.content, cache_dir, use_model=False))
 
 
 @pytest.fixture(scope="session")
@@ -79,19 +80,21 @@ def make_app(tmp_path, content, assets, monkeypatch):
     The real content is parsed and understood once per session: apps built here reuse it (other content
     folders, and apps built by calling sms.create_app directly, still go through the loader).
     """
-    real_load, real_build = content_module.load, understanding.build
+    real_load, real_render, real_build = content_module.load, render.render, understanding.build
 
-    def load(root, budget=3, today=None):
-        if Path(root) == ROOT and budget == content.budget and today is None:
-            return content
-        return real_load(root, budget, today)
+    def load(root, today=None):
+        return content.content if Path(root) == ROOT and today is None else real_load(root, today)
+
+    def rendered(loaded, budget):
+        return (content, []) if loaded is content.content and budget == content.budget else real_render(loaded, budget)
 
     def build(loaded, *args, **kwargs):
-        if loaded is content and kwargs.get("use_model", args[1] if len(args) > 1 else True):
+        if loaded is content.content and kwargs.get("use_model", args[1] if len(args) > 1 else True):
             return assets.understanding
         return real_build(loaded, *args, **kwargs)
 
     monkeypatch.setattr(content_module, "load", load)
+    monkeypatch.setattr(render, "render", rendered)
     monkeypatch.setattr(understanding, "build", build)
 
     def make(**overrides):

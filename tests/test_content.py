@@ -10,6 +10,7 @@ import yaml
 from conftest import ROOT
 
 from sms import content as content_module
+from sms.channels.sms import render
 from sms.channels.sms import segments
 from sms.content import ContentError
 
@@ -39,7 +40,7 @@ def _sent_texts(language):
 
 
 def test_real_content_has_no_errors():
-    problems = content_module.check(ROOT)
+    problems = render.check(ROOT)
     assert [str(p) for p in problems if p.error] == []
 
 
@@ -129,7 +130,7 @@ def test_police_and_immigration_contacts_are_labelled(content, en):
         last = topic.pages[-1]
         assert en.strings["contacts_intro"] in last
         for cid in data["contacts"]:
-            contact = content.contacts[cid]
+            contact = content.content.contacts[cid]
             name = str(labels[cid]).strip()
             assert name in last, (topic_id, cid)
             if contact.immigration:
@@ -187,7 +188,7 @@ def _refused(root, file, line, *needles):
     (check() gathers the same problems as load(): test_stale_checked_date... calls it directly.)
     """
     with pytest.raises(ContentError) as raised:
-        content_module.load(root)
+        render.load(root)
     problems = raised.value.problems
     found = [p for p in problems if p.file == file and (line is None or p.line == line)
              and all(n in p.message for n in needles)]
@@ -274,8 +275,8 @@ def test_stale_checked_date_is_a_warning_not_an_error(content_copy):
     stale = re.sub(r"checked: \d{4}-\d{2}-\d{2}", "checked: 2020-01-01", text, count=1)
     assert stale != text
     path.write_text(stale, encoding="utf-8")
-    content_module.load(content_copy)  # loads: a stale date does not stop the line
-    problems = content_module.check(content_copy)
+    render.load(content_copy)  # loads: a stale date does not stop the line
+    problems = render.check(content_copy)
     warnings = [p for p in problems if p.file == "content/referrals.yaml" and "2020-01-01" in p.message]
     assert len(warnings) == 1
     assert not warnings[0].error
@@ -288,11 +289,11 @@ def test_every_problem_is_listed_not_just_the_first(content_copy):
     _edit(_topic_file("red-flags", content_copy), "contacts: [", "contacts: [no-such-contact, ")
     _insert_into_first_page(_topic_file("rights", content_copy), "Call 1-800-555-0199 now. ")
     with pytest.raises(ContentError) as raised:
-        content_module.load(content_copy)
+        render.load(content_copy)
     text = str(raised.value)
     for needle in ("no-such-topic", "no-such-contact", "1-800-555-0199"):
         assert needle in text
-    assert [p for p in content_module.check(content_copy) if p.error] == raised.value.problems
+    assert [p for p in render.check(content_copy) if p.error] == raised.value.problems
 
 
 def test_missing_topic_file_is_reported(content_copy):

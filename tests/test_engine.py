@@ -219,11 +219,12 @@ def test_ordinary_questions_are_not_danger(assets, content, text):
 
 def _with_danger(content, *phrases):
     """The real content, with command words added to the English danger phrases, read on phrases alone."""
-    en = content.languages["en"]
+    authored = content.content
+    en = authored.languages["en"]
     danger = en.alarms[Alarm.DANGER] + tuple(tuple(p.split()) for p in phrases)
     lang = dataclasses.replace(en, alarms=MappingProxyType({**en.alarms, Alarm.DANGER: danger}))
-    edited = dataclasses.replace(content, languages=MappingProxyType({**content.languages, "en": lang}))
-    return conversation.Assets(edited, Understanding(edited))
+    edited = dataclasses.replace(authored, languages=MappingProxyType({**authored.languages, "en": lang}))
+    return conversation.Assets(content, Understanding(edited))
 
 
 def test_danger_is_checked_before_help_and_menu_but_after_opt_out(content, en):
@@ -330,7 +331,7 @@ def test_default_session_is_30_minutes(assets, content, en, in_topic):
 def test_expiry_keeps_the_chosen_language(assets, content):
     others = [code for code in content.languages if code != content.default]
     code = others[0] if others else content.default  # another language when the content has one
-    word = next(w for w, c in content.switches.items() if c == code)
+    word = next(w for w, c in content.content.switches.items() if c == code)
     welcome = content.languages[code].menus["main"]
     state, (reply,) = run(assets, [word.upper()])
     assert state.lang == code

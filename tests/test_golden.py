@@ -72,7 +72,7 @@ _understood: dict[int, tuple] = {}
 def _assets(content) -> conversation.Assets:
     """content with its understanding on phrases alone (built once per content object)."""
     if id(content) not in _understood:
-        _understood[id(content)] = (content, understanding.Understanding(content, problem="golden transcripts"))
+        _understood[id(content)] = (content, understanding.Understanding(content.content, problem="golden transcripts"))
     return conversation.Assets(*_understood[id(content)])
 
 
@@ -231,9 +231,9 @@ def test_a_changed_page_fails_with_a_diff(content, lang, where):
 
 def main(argv: list[str]) -> int:
     """--update rewrites tests/golden/ from the content; without it, lists the transcripts that differ."""
-    from sms import content as content_module
+    from sms.channels.sms import render
 
-    content = content_module.load(ROOT)
+    content = render.load(ROOT)
     wanted = {file_name(content, lang, n): (lang, n) for lang, n in paths(content)}
     if "--update" in argv:
         GOLDEN.mkdir(exist_ok=True)

@@ -19,8 +19,11 @@ from conftest import ROOT, messages, one_message, topic_paths, twilio_form
 from sms import cli, conversation
 from sms.channels.sms import segments
 from sms import content as content_module
+from sms.channels.sms import render
 from sms import line as line_module
-from sms.content import PHONE_LIKE, STRINGS
+from sms.channels import written
+from sms.content import STRINGS
+from sms.content.referrals import PHONE_LIKE
 from sms.conversation import State
 from sms.alarms import Alarm
 from sms.understanding import Understanding
@@ -178,7 +181,7 @@ def places(assets, code_from):
 
 def test_each_welcome_offers_the_other_languages_or_english(content):
     for code, lang in content.languages.items():
-        offered = {content.switches.get(fold(word)) for word in lang.menus["main"].split()}
+        offered = {content.content.switches.get(fold(word)) for word in lang.menus["main"].split()}
         wanted = set(content.languages) - {code} if code == content.default else {content.default}
         assert wanted <= offered, (code, lang.menus["main"])
 
@@ -461,7 +464,7 @@ def test_arabic_phone_numbers_are_intact(content):
         data = yaml.safe_load((ROOT / "content" / "ar" / "topics" / f"{topic_id}.yaml").read_text(encoding="utf-8"))
         last = topic.pages[-1]
         for cid in data["contacts"]:
-            contact = content.contacts[cid]
+            contact = content.content.contacts[cid]
             for number in (contact.phone, contact.text):
                 if number:
                     assert number in last, (topic_id, cid, number)
@@ -489,12 +492,12 @@ def test_arabic_phone_numbers_are_shown_in_their_own_order(content):
 
 
 def test_ltr_numbers_marks_only_numbers_after_right_to_left_words():
-    lrm = content_module.LRM
-    assert content_module.ltr_numbers("اتصل 1-888-373-7888 الآن") == f"اتصل {lrm}1-888-373-7888 الآن"
-    assert content_module.ltr_numbers("الخط: 1-888-373-7888\nرسالة 233733") == f"الخط: {lrm}1-888-373-7888\nرسالة 233733"
+    lrm = written.LRM
+    assert written.ltr_numbers("اتصل 1-888-373-7888 الآن") == f"اتصل {lrm}1-888-373-7888 الآن"
+    assert written.ltr_numbers("الخط: 1-888-373-7888\nرسالة 233733") == f"الخط: {lrm}1-888-373-7888\nرسالة 233733"
     for unchanged in ("1-888-373-7888 الخط", "اتصل 911 أو 233733", "HSI: 1-866-347-2423 الخط",
                       "Call 1-888-373-7888 now", "Llama al 1-888-373-7888", f"اتصل {lrm}1-888-373-7888"):
-        assert content_module.ltr_numbers(unchanged) == unchanged
+        assert written.ltr_numbers(unchanged) == unchanged
 
 
 def _fribidi():
@@ -548,20 +551,20 @@ def with_swahili(content_copy):
 
 
 def test_a_new_language_is_a_folder_and_a_line_of_configuration(with_swahili, content):
-    problems = content_module.check(with_swahili)
+    problems = render.check(with_swahili)
     assert [str(p) for p in problems if p.error] == []
     fixed = len(STRINGS) + len(content.menus) - 1
     sw_problems = [p for p in problems if p.file.startswith("content/sw")]
     assert "language sw (Kiswahili): not reviewed by a fluent speaker" in [p.message for p in sw_problems]
     assert (f"language sw: {len(content.languages['en'].topics)}/{len(content.languages['en'].topics)} topics, "
-            f"{fixed}/{fixed} fixed replies, {len(content.contacts)}/{len(content.contacts)} contact names"
+            f"{fixed}/{fixed} fixed replies, {len(content.content.contacts)}/{len(content.content.contacts)} contact names"
             in [p.message for p in sw_problems])
     assert all(not p.error for p in sw_problems)
 
-    loaded = content_module.load(with_swahili)
+    loaded = render.load(with_swahili)
     sw = loaded.languages["sw"]
-    assets = conversation.Assets(loaded, Understanding(loaded))  # on phrases alone: the model has no Swahili examples
-    assert list(loaded.languages) == [*content.languages, "sw"] and not sw.reviewed
+    assets = conversation.Assets(loaded, Understanding(loaded.content))  # on phrases alone: the model has no Swahili examples
+    assert list(loaded.languages) == [*content.languages, "sw"] and not loaded.content.languages["sw"].reviewed
     for word in ("KISWAHILI", "kiswahili.", "Sw"):
         for state in (State(), State(lang="es", menu=("main", "gethelp"), topic="report", page=1, seen=NOW)):
             new, reply = conversation.step(state, word, assets, NOW + 60)
@@ -583,7 +586,7 @@ def test_check_lists_what_a_language_is_missing(with_swahili, content, capsys):
 
     assert cli.main(["check", "--content", str(with_swahili)]) == 1
     out = capsys.readouterr().out
-    topics, fixed, contacts = len(content.languages["en"].topics), len(STRINGS) + len(content.menus) - 1, len(content.contacts)
+    topics, fixed, contacts = len(content.languages["en"].topics), len(STRINGS) + len(content.menus) - 1, len(content.content.contacts)
     assert (f"warning content/sw: language sw: {topics - 1}/{topics} topics (missing: rural), "
             f"{fixed - 1}/{fixed} fixed replies (missing: no_more), "
             f"{contacts - 1}/{contacts} contact names (missing: canada)") in out.splitlines()
@@ -593,17 +596,17 @@ def test_check_lists_what_a_language_is_missing(with_swahili, content, capsys):
         assert f"warning content/{code}: language {code}: {topics}/{topics} topics, {fixed}/{fixed} fixed replies, " \
                f"{contacts}/{contacts} contact names" in out
     with pytest.raises(content_module.ContentError):
-        content_module.load(with_swahili)
+        render.load(with_swahili)
 
 
 def test_check_reports_review_status_and_completeness_of_the_real_content(content):
-    problems = content_module.check(ROOT)
+    problems = render.check(ROOT)
     messages_ = [p.message for p in problems]
     for code, lang in content.languages.items():
         complete = [m for m in messages_ if m.startswith(f"language {code}: ")]
         assert len(complete) == 1 and "missing" not in complete[0], complete
         unreviewed = f"language {code} ({lang.name}): not reviewed by a fluent speaker"
-        assert (unreviewed in messages_) == (not lang.reviewed), code
+        assert (unreviewed in messages_) == (not content.content.languages[code].reviewed), code
     assert all(not p.error for p in problems if p.message.startswith("language "))
 
 

@@ -19,7 +19,7 @@ from conftest import HASH_SECRET, NUMBER, ROOT, one_message, twilio_form
 
 from sms import cli
 from sms.operator import doctor
-from sms.channels.sms import segments
+from sms.channels.sms import render, segments
 from sms.operator import stats
 from sms import content as content_module
 from sms.line import Line, LineSettings
@@ -282,8 +282,8 @@ def test_unmatched_command_lists_kept_texts(make_app, tmp_path, monkeypatch, cap
 @pytest.fixture
 def loaded_once(content, monkeypatch):
     """The preview command gets the session's real content instead of parsing it again."""
-    real_load = content_module.load
-    monkeypatch.setattr(content_module, "load",
+    real_load = render.load
+    monkeypatch.setattr(render, "load",
                         lambda root, budget=3, today=None: content if Path(root) == ROOT and budget == content.budget
                         else real_load(root, budget, today))
 
@@ -348,14 +348,14 @@ def checked():
 @pytest.fixture
 def production(tmp_path, monkeypatch, checked):
     """A good production environment; tests spoil one thing at a time."""
-    real_check = content_module.check
+    real_check = render.check
 
     def check(root, budget=3, today=None):
         if (str(root), budget) not in checked:
             checked[str(root), budget] = real_check(root, budget, today)
         return checked[str(root), budget]
 
-    monkeypatch.setattr(content_module, "check", check)
+    monkeypatch.setattr(render, "check", check)
     env = {"TWILIO_AUTH_TOKEN": GOOD_TOKEN, "SMS_HASH_SECRET": GOOD_SECRET,
            "SMS_STORE_URL": f"sqlite:///{tmp_path}/prod.sqlite3", "PUBLIC_BASE_URL": "https://line.example.org"}
     for name, value in env.items():

@@ -103,7 +103,7 @@ def test_a_calm_phrase_silences_the_phrases_but_not_the_model(assets, phrases_on
     assert p.alarm(p.read("years ago they locked us in the trailer, what can i do about it"), "en") is None
     # the calm phrase silences phrases only: a text the model reads as danger still raises it
     text = "i used to think he was ok but tonight he chained the bunkhouse door and sleeps in front of it"
-    calm = danger.index(content.languages["en"].calm)
+    calm = danger.index(content.content.languages["en"].calm)
     assert calm.find(u.read(text).words) and p.alarm(p.read(text), "en") is None
     assert u.alarm(u.read(text), "en") == (Alarm.DANGER, "en")
 
@@ -226,8 +226,8 @@ def test_the_topic_classifier_is_trained_once_per_content(content, cache_dir, tm
     trained = []
     real = semantic._train_topics
     monkeypatch.setattr(semantic, "_train_topics", lambda *a: trained.append(1) or real(*a))
-    first = understanding.build(content, own)
-    second = understanding.build(content, own)
+    first = understanding.build(content.content, own)
+    second = understanding.build(content.content, own)
     assert trained == [1]
     text = "what are the signs of trafficking"
     assert first.semantic.read(text).topics == second.semantic.read(text).topics
@@ -235,7 +235,7 @@ def test_the_topic_classifier_is_trained_once_per_content(content, cache_dir, tm
 
 def test_too_many_missing_embeddings_start_on_phrases_alone(content, tmp_path, counted, caplog):
     with caplog.at_level(logging.ERROR, logger="sms.understanding"):
-        built = understanding.build(content, tmp_path / "empty", max_new=10)
+        built = understanding.build(content.content, tmp_path / "empty", max_new=10)
     assert counted == [] and built.semantic is None
     assert "python -m sms embed" in built.problem and "python -m sms embed" in caplog.text
 
@@ -247,7 +247,7 @@ def test_embed_drops_texts_the_content_no_longer_has(content, cache_dir, tmp_pat
     with np.load(path) as data:
         texts, vectors = data["texts"].tolist(), data["vectors"]
     semantic._write_cache(path, texts + ["a text no content has"], np.vstack([vectors, vectors[:1]]))
-    understanding.build(content, own, prune=True)
+    understanding.build(content.content, own, prune=True)
     assert "a text no content has" not in np.load(path)["texts"].tolist()
 
 
@@ -257,7 +257,7 @@ def test_the_embed_command_builds_the_cache(content, cache_dir, tmp_path, monkey
     monkeypatch.setenv("SMS_CACHE_DIR", str(own))
     assert cli.main(["embed"]) == 0
     assert "every text of the content has its embedding" in capsys.readouterr().out
-    assert semantic.missing([e.text for e in understanding.examples(content)], own) == 0
+    assert semantic.missing([e.text for e in understanding.examples(content.content)], own) == 0
 
 
 # -- without the model ----------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ KEY = number_key(NUMBER, HASH_SECRET)
 def way_forward(text: str, content) -> bool:
     """The reply says how to go on: the hotline, or the MENU or HELP word of the reply's language."""
     words = fold(text).split()
-    return HOTLINE in text or any(content.commands.get(w) in ("menu", "help") for w in words)
+    return HOTLINE in text or any(content.content.commands.get(w) in ("menu", "help") for w in words)
 
 
 def test_way_forward_knows_a_dead_end(content, en):

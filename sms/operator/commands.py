@@ -12,8 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from .. import content as content_module
-from ..channels.sms import segments
+from ..channels.sms import render, segments
 from ..settings import INSTANCE
 from ..stores import StoreError, open_store
 from . import doctor, stats
@@ -62,7 +61,7 @@ def unmatched_command(args) -> int:
 
 def preview_command(args) -> int:
     """Print every page of one topic exactly as sent, each with its segments, encoding and cost."""
-    content = content_module.load(Path(args.content), args.budget)
+    content = render.load(Path(args.content), args.budget)
     code = args.lang or content.default
     if code not in content.languages:
         print(f"unknown language {code!r}; this content has: {', '.join(content.languages)}", file=sys.stderr)

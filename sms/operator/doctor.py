@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 
 from .. import content as content_module
 from .. import understanding
+from ..channels.sms import render
 from ..settings import DEV_HASH_SECRET, INSTANCE, SETTINGS, TRUE, cache_dir, from_environment
 from ..stores import NoDatabase, StoreError, open_store
 from ..understanding import semantic
@@ -124,7 +125,7 @@ def _store(url: str | None, instance: Path) -> Check:
 
 
 def _content(root: Path, budget: int) -> Check:
-    problems = content_module.check(root, budget)
+    problems = render.check(root, budget)
     errors = sum(p.error for p in problems)
     if errors:
         return Check(False, f"the content has {errors} error(s): run `python -m sms check` to see each one with "
@@ -142,7 +143,7 @@ def _model(settings: dict) -> Check:
     except semantic.ModelUnavailable as exc:
         return Check(False, f"the model cannot be used: {exc}. Until then the line answers on phrases alone.")
     try:
-        content = content_module.load(Path(settings["SMS_CONTENT_DIR"]), settings["SMS_SEGMENT_BUDGET"])
+        content = content_module.load(Path(settings["SMS_CONTENT_DIR"]))
     except content_module.ContentError:
         return Check(True, "the model loads; its embeddings are checked once the content is fixed.")
     folder = cache_dir(settings)

@@ -12,7 +12,10 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-DAILY = ("texts", "topics", "danger", "unmatched", "optout", "optin")
+from ..conversation.reply import Count
+
+DAILY = (Count.TEXTS.value, "topics", Count.DANGER.value, Count.UNMATCHED.value, Count.OPTOUT.value,
+         Count.OPTIN.value)
 MAX_DAYS = 366
 
 
@@ -51,14 +54,14 @@ def summarize(counters: dict[str, dict[str, int]], days: int, today: dt.date | N
         row = dict.fromkeys(DAILY, 0)
         row["day"] = day
         for name, n in counts.items():
-            kind, _, what = name.partition(":")
-            if kind == "topic":
+            kind, what = Count.read(name)
+            if kind is Count.TOPIC and what:
                 topics[what] = topics.get(what, 0) + n
                 row["topics"] += n
-            elif kind == "lang":
+            elif kind is Count.LANGUAGE and what:
                 languages[what] = languages.get(what, 0) + n
-            elif name in row:
-                row[name] += n
+            elif kind and not what and kind in row:
+                row[kind] += n
         daily.append(row)
     totals = {name: sum(row[name] for row in daily) for name in DAILY}
     return Summary(daily[0]["day"], today.isoformat(), tuple(daily), _most_first(topics), _most_first(languages),

@@ -36,6 +36,7 @@ class Understanding:
     def __init__(self, content, semantic_ranker: semantic.SemanticRanker | None = None, problem: str | None = None):
         """problem: why there is no semantic ranker (None when there is one)."""
         self._commands, self._switches = content.commands, content.switches
+        self._command_languages = command_languages(content)
         self.semantic = semantic_ranker
         self.problem = problem or (None if semantic_ranker else "built without the model")
         self.lexical = {
@@ -54,7 +55,7 @@ class Understanding:
 
     def read(self, text: str) -> reading.Reading:
         """text, read once for everything after."""
-        return reading.read(text or "", self._commands, self._switches)
+        return reading.read(text or "", self._commands, self._switches, self._command_languages)
 
     def _semantic(self, text: reading.Reading) -> semantic.Semantic | None:
         return self.semantic.read(text.raw) if self.semantic and text.free else None
@@ -120,6 +121,17 @@ class Understanding:
             return asked[0], len(text.words) <= asked[1] + ASIDE_WORDS
         greeting = self.hints.greeting(text.folded) if first_text else None
         return (greeting, True) if greeting else None
+
+
+def command_languages(content) -> dict[str, str]:
+    """The command words only one language has, other than the default (AYUDA, PARAR) -> that language.
+    Shared words (MENU) and the default language's words (STOP, START, HELP: the carriers' words, which
+    everyone uses) keep the conversation's language."""
+    owners: dict[str, list[str]] = {}
+    for code, language in content.languages.items():
+        for word in language.command_words:
+            owners.setdefault(word, []).append(code)
+    return {word: codes[0] for word, codes in owners.items() if len(codes) == 1 and codes[0] != content.default}
 
 
 def examples(content) -> list[semantic.Example]:

@@ -14,8 +14,9 @@ class Reading:
 
     command: the command the whole text is ('menu', 'more', 'back', 'help', 'exit', 'stop', 'start'), or
     None; switch: the language code the whole text asks to switch to; number: the small number the whole
-    text is ("2", " 2. "). free: none of those, and some words: a question or a statement, the only kind of
-    text the model reads.
+    text is ("2", " 2. "); language: the language of a command word only one language other than the
+    default has (AYUDA, PARAR), whose reply comes in it. free: none of those, and some words: a question
+    or a statement, the only kind of text the model reads.
     """
 
     raw: str
@@ -24,6 +25,7 @@ class Reading:
     command: str | None
     switch: str | None
     number: int | None
+    language: str | None = None
 
     @property
     def free(self) -> bool:
@@ -37,7 +39,9 @@ def number(text: str) -> int | None:
     return int(digits) if digits.isascii() and digits.isdecimal() and len(digits) <= 2 else None
 
 
-def read(text: str, commands, switches) -> Reading:
-    """text read against the content's command words and language switches (folded word -> meaning)."""
+def read(text: str, commands, switches, command_languages) -> Reading:
+    """text read against the content's command words, language switches and the languages that alone
+    have a command word (each: folded word -> meaning)."""
     folded = fold(text)
-    return Reading(text, folded, tuple(folded.split()), commands.get(folded), switches.get(folded), number(text))
+    return Reading(text, folded, tuple(folded.split()), commands.get(folded), switches.get(folded), number(text),
+                   command_languages.get(folded))

@@ -1,0 +1,83 @@
+"""The line's content (content/) and menu tree (menus/), loaded and checked into frozen, channel-neutral
+objects (model.py) that keep the text as authored; a channel renders it (channels/sms/render.py).
+
+Layout (every path relative to the project root), each kind of file with its own checker:
+    content/topics.yaml           the topic catalogue (a copy of shared/topics.yaml): the fixed topic ids
+    content/languages.yaml        which language folders ship; the first is the default
+    content/referrals.yaml        the referral directory: numbers, websites, sources, dates checked  (referrals.py)
+    content/<lang>/language.yaml  the language's own name, the words that switch to it, its alphabet (languages.py)
+    content/<lang>/strings.yaml   fixed replies (welcome, help, danger, ...) and sub-menu titles
+    content/<lang>/keywords.yaml  commands, alarm phrases, shorthand, synonyms, stop words
+    content/<lang>/examples.yaml  whole texts that teach the model: alarms, near misses, out of scope
+    content/<lang>/contacts.yaml  the short name each referral contact gets in a text
+    content/<lang>/topics/*.yaml  one file per topic id of the catalogue: title, phrases, pages, contacts (topics.py)
+    menus/menu.yaml               the menu tree: menus of entries, each a sub-menu or a topic           (menus.py)
+
+load() returns a Content or raises ContentError listing every problem with its file and line.
+check() returns the problems, warnings included, without raising.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from types import MappingProxyType
+
+from ..text import fold
+from . import menus, referrals
+from .languages import LanguageChecker
+from .model import COMMANDS, STRINGS, Contact, Content, ContentError, Entry, Language, Problem, Topic
+from .source import Checker, read_yaml
+
+__all__ = ["COMMANDS", "STRINGS", "Contact", "Content", "ContentError", "Entry", "Language", "Problem", "Topic",
+           "check", "collect", "load"]
+
+
+def collect(root: Path, today: dt.date | None = None) -> tuple[Content | None, list[Problem]]:
+    """The content under root (None when it has errors) and every problem found, warnings included."""
+    today = today or dt.date.today()
+    check = Checker(root)
+    catalogue = check.source("content", "topics.yaml").data or {}
+    topic_ids = [str(t["id"]) for t in catalogue.get("topics") or [] if isinstance(t, dict) and "id" in t]
+    if not topic_ids:
+        check.error("content/topics.yaml", (), "the topic catalogue lists no topics")
+    contacts = referrals.contacts(check, today)
+    tree = menus.menus(check, topic_ids)
+    listing = check.source("content", "languages.yaml")
+    codes = [str(c) for c in (listing.data or {}).get("languages") or []]
+    if not codes:
+        check.error(listing, (), "no languages listed")
+    reader = LanguageChecker(check, topic_ids, contacts, tree, _command_words(Path(root), codes))
+    languages = {code: reader.language(code) for code in codes}
+    for word in set(reader.commands) & set(reader.switches):
+        check.error("content", (), f"{word!r} is both a command and a language switch")
+    if any(p.error for p in check.problems):
+        return None, check.problems
+    content = Content(codes[0], MappingProxyType(languages), MappingProxyType(tree), MappingProxyType(contacts),
+                      MappingProxyType(reader.commands), MappingProxyType(reader.switches),
+                      MappingProxyType(check.sources))
+    return content, check.problems
+
+
+def _command_words(root: Path, codes: list[str]) -> set[str]:
+    """Every command word of every language, folded, to keep topic phrases clear of them."""
+    found = set()
+    for code in codes:
+        kw = read_yaml(root / "content" / code / "keywords.yaml")  # unreadable: reported when the language loads
+        commands = kw.get("commands") if isinstance(kw, dict) else None
+        for words in (commands or {}).values():
+            found.update(fold(str(w)) for w in words or [])
+    return found
+
+
+def check(root: Path, today: dt.date | None = None) -> list[Problem]:
+    """Every problem with the content under root, warnings included."""
+    return collect(Path(root), today)[1]
+
+
+def load(root: Path, today: dt.date | None = None) -> Content:
+    """The content under root; raises ContentError when anything would break the line."""
+    content, problems = collect(Path(root), today)
+    if content is None:
+        raise ContentError([p for p in problems if p.error])
+    return content

@@ -1,0 +1,124 @@
+"""The content as loaded: frozen, channel-neutral objects holding the text as authored.
+
+Channels render it (channels/sms/render.py: pages cut to a segment budget, accents GSM-7 lacks dropped,
+menus written out); understanding/ reads its phrases, alarms and examples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from ..alarms import Alarm
+
+COMMANDS = ("menu", "more", "back", "help", "exit", "stop", "start")
+STRINGS = (
+    "welcome", "menu_prompt", "welcome_footer", "menu_footer", "page_header", "page_more", "page_last",
+    "contacts_intro", "contact_call", "contact_text", "contact_call_or_text", "contact_web",
+    "label_police", "label_immigration", "clarify", "clarify_footer", "unknown", "danger", "self_harm", "help_now", "help",
+    "stopped", "started", "quick_exit", "error", "no_more", "no_choice", "detected",
+)
+# The {placeholders} each fixed reply may use, with sample values; the others may use none.
+PLACEHOLDERS = {"page_header": {"title": "T", "page": 1, "pages": 2}, "contact_call": {"phone": "1"},
+                "contact_text": {"text": "1"}, "contact_call_or_text": {"phone": "1"}, "contact_web": {"web": "w"},
+                "detected": {"code": "EN"}, "no_choice": {"number": 9}}
+# examples.yaml: whole texts for each alarm, near misses that are no alarm, texts about something else
+EXAMPLES = (*(a.value for a in Alarm), "not_danger", "out_of_scope")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the content, where it is, and whether it stops the line from starting."""
+
+    file: str
+    line: int | None
+    message: str
+    error: bool = True
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{'ERROR' if self.error else 'warning'} {where}: {self.message}"
+
+
+class ContentError(Exception):
+    """The content cannot be served; problems lists every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A referral contact as checked: how to reach it and what it is."""
+
+    id: str
+    name: str
+    phone: str | None
+    text: str | None
+    web: str | None
+    law_enforcement: bool
+    immigration: bool
+    checked: dt.date | None
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One topic in one language, as authored: its title, the phrases that find it, its pages and the
+    ids of the contacts it gives (the first is the one to call first)."""
+
+    id: str
+    title: str
+    phrases: tuple[str, ...]
+    pages: tuple[str, ...]
+    contacts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One numbered menu entry: kind is 'menu' or 'topic', target its id."""
+
+    kind: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Language:
+    """Everything the line says and understands in one language."""
+
+    code: str
+    name: str
+    reviewed: bool
+    strings: MappingProxyType  # fixed reply -> its text; "menu:<id>" -> a sub-menu's title
+    topics: MappingProxyType
+    labels: MappingProxyType  # contact id -> its short name in this language
+    alarms: MappingProxyType  # Alarm -> its phrases, each a tuple of folded words (a trailing * kept)
+    calm: tuple  # phrases that place a story in the past or the texter in safety, like the alarm phrases
+    command_words: frozenset  # this language's own command words, folded
+    shorthand: MappingProxyType  # folded texting shorthand -> what it stands for
+    synonyms: MappingProxyType  # folded word -> the word it is matched as
+    stopwords: frozenset
+    stemmer: str | None
+    examples: MappingProxyType = field(repr=False)  # examples.yaml key -> its texts
+    greetings: tuple[str, ...] = ()  # whole first texts that are in this language
+    asks_for: tuple[str, ...] = ()  # phrases that ask for this language
+    script: str | None = None  # the Unicode script only this language is written in (ARABIC), if any
+    alphabet: str = "gsm"  # gsm: every text must fit GSM-7 (cheap); ucs2: the script needs UCS-2
+    plain_letters: bool = False  # accented letters GSM-7 lacks are sent without their accent
+
+
+@dataclass(frozen=True)
+class Content:
+    """All languages, the menu tree, the referral directory and the command words, validated.
+
+    sources: each file read (its path under the root -> Source), so that a channel that finds a problem
+    in rendering a text can say on which line it stands."""
+
+    default: str
+    languages: MappingProxyType
+    menus: MappingProxyType  # menu id -> tuple of Entry
+    contacts: MappingProxyType
+    commands: MappingProxyType  # folded word -> command name
+    switches: MappingProxyType  # folded word -> language code
+    sources: MappingProxyType = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)

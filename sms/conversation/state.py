@@ -1,0 +1,36 @@
+"""What the line remembers about one number between texts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class State:
+    """One number's conversation.
+
+    menu is the path of menus the texter went down (empty: no conversation yet); topic and page the
+    page being read; choices the topics of an open did-you-mean question; seen the time of the last text.
+    """
+
+    lang: str | None = None
+    menu: tuple[str, ...] = ()
+    topic: str | None = None
+    page: int = 0
+    choices: tuple[str, ...] = ()
+    seen: float | None = None
+    opted_out: bool = False
+
+    def to_dict(self) -> dict:
+        """A JSON-ready copy."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "State":
+        """A State from to_dict()'s output; unknown keys are ignored, missing ones take defaults."""
+        data = data or {}
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        for key in ("menu", "choices"):
+            if key in known:
+                known[key] = tuple(known[key])
+        return cls(**known)
