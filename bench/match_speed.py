@@ -225,12 +225,12 @@ def main(argv=None) -> int:
         ranker = with_model.understanding.lexical[code]
         some = sample(texts, args.sample)
         fresh = conversation.State()  # as the match command judges a text: the first text from a new number
-        free = [t for t in some if conversation.step(fresh, t, with_model, NOW)[1].kind in FREE_TEXT]
+        free = [t for t in some if conversation.step(fresh, with_model.understanding.read(t), with_model, NOW)[1].kind in FREE_TEXT]
         timed = {
             "lexical": time_each(lambda t: decide.decide(ranker.rank(t)), texts, args.repeats),
             "semantic": time_each(semantic.read, some, args.repeats),
-            "step": time_each(lambda t: conversation.step(fresh, t, with_model, NOW), free, args.repeats),
-            "step without model": time_each(lambda t: conversation.step(fresh, t, without, NOW), free, args.repeats),
+            "step": time_each(lambda t: conversation.step(fresh, with_model.understanding.read(t), with_model, NOW), free, args.repeats),
+            "step without model": time_each(lambda t: conversation.step(fresh, without.understanding.read(t), without, NOW), free, args.repeats),
         }
         runs = [run_match(some) for _ in range(args.runs)]
         startups += [startup for startup, _ in runs]

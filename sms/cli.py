@@ -63,7 +63,7 @@ def match(args) -> int:
     now = time.time()
     for raw in sys.stdin:
         text = raw.rstrip("\n")
-        _, reply = engine.step(engine.State(lang=args.lang), text, assets, now)
+        _, reply = engine.step(engine.State(lang=args.lang), assets.understanding.read(text), assets, now)
         kind = MATCH_KINDS.get(reply.kind, reply.kind.value)
         topic = reply.topic if kind in (Kind.TOPIC, Kind.CLARIFY) else None
         print(json.dumps({"text": text, "kind": kind, "topic": topic, "score": reply.score,

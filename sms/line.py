@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, replace
 
 from . import conversation as engine
-from .conversation.reply import Count
+from .conversation.reply import Count, Kind
 from .privacy import number_key, scrub
 from .stores import StoreError
 
@@ -72,20 +72,22 @@ class Line:
         """The reply to one text; the store is updated at most once per MessageSid."""
         now = time.time() if now is None else now
         body = body or ""
+        assets = self.assets  # one content for the whole text, even if a reload lands meanwhile
+        inbound = assets.understanding.read(body)  # read once, at the door
         if not number:  # not a text Twilio would send: answered, but neither kept nor counted
-            return self._step(engine.State(), body, now)[1]
+            return self._step(engine.State(), inbound, assets, now)[1]
         key = number_key(number, self.settings.hash_secret)
         try:
-            return self._handle_stored(key, body, sid, now)
+            return self._handle_stored(key, body, inbound, assets, sid, now)
         except StoreError as exc:
             log.warning("store unavailable, answering without state: %s", type(exc.__cause__).__name__)
-            return self._step(engine.State(), body, now)[1]
+            return self._step(engine.State(), inbound, assets, now)[1]
 
-    def _step(self, state, body, now):
-        new, reply = engine.step(state, body, self.assets, now, self.settings.session_minutes)
+    def _step(self, state, inbound, assets, now):
+        new, reply = engine.step(state, inbound, assets, now, self.settings.session_minutes)
         return new, replace(reply, events=(Count.TEXTS, *reply.events))
 
-    def _handle_stored(self, key: str, body: str, sid: str | None, now: float) -> engine.Reply:
+    def _handle_stored(self, key: str, body: str, inbound, assets, sid: str | None, now: float) -> engine.Reply:
         reply = None
         day = dt.datetime.fromtimestamp(now, dt.timezone.utc).date().isoformat()
         for _ in range(SAVE_ATTEMPTS):
@@ -94,9 +96,9 @@ class Line:
             recent = [tuple(r) for r in blob.get("replies", [])]
             for seen_sid, text, kind in recent:
                 if sid and seen_sid == sid:
-                    return engine.Reply(text, kind, events=())
+                    return engine.Reply(text, Kind(kind), events=())
             state = replace(engine.State.from_dict(blob.get("state")), opted_out=record.opted_out)
-            new, reply = self._step(state, body, now)
+            new, reply = self._step(state, inbound, assets, now)
             if reply.forget:
                 new_blob = None
             else:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -22,10 +21,7 @@ from sms.conversation import Assets
 from sms.stores import RedisStore, SQLiteStore
 from sms.understanding import semantic
 
-ROOT = Path(__file__).resolve().parent.parent
-REDIS_URL = "redis://127.0.0.1:6379/13"
-HASH_SECRET = "test-secret"
-NUMBER = "+14065550123"
+from helpers import HASH_SECRET, REDIS_URL, ROOT
 
 
 @pytest.fixture(scope="session")
@@ -158,46 +154,3 @@ def content_copy(tmp_path):
     for folder in ("content", "menus"):
         shutil.copytree(ROOT / folder, root / folder)
     return root
-
-
-def twilio_form(body: str | None = "hi", sid: str | None = None, number: str | None = NUMBER, **extra) -> dict:
-    """The form Twilio posts for an inbound SMS (None leaves a field out)."""
-    form = {
-        "ToCountry": "US", "ToState": "MT", "SmsMessageSid": sid, "NumMedia": "0", "ToCity": "HELENA",
-        "FromZip": "59801", "SmsSid": sid, "FromState": "MT", "SmsStatus": "received", "FromCity": "MISSOULA",
-        "Body": body, "FromCountry": "US", "To": "+14065550000", "ToZip": "59601", "NumSegments": "1",
-        "MessageSid": sid, "AccountSid": "AC" + "0" * 32, "From": number, "ApiVersion": "2010-04-01",
-    }
-    form.update(extra)
-    return {k: v for k, v in form.items() if v is not None}
-
-
-def messages(response) -> list[str]:
-    """The texts of the <Message> verbs of a TwiML response (checks it is TwiML)."""
-    assert response.status_code == 200, response.data
-    assert response.mimetype == "application/xml"
-    root = ET.fromstring(response.data)
-    assert root.tag == "Response"
-    assert all(child.tag == "Message" for child in root)
-    return [m.text or "" for m in root.findall("Message")]
-
-
-def one_message(response) -> str:
-    """The single message a TwiML response carries."""
-    found = messages(response)
-    assert len(found) == 1, found
-    return found[0]
-
-
-def topic_paths(content):
-    """Each topic reachable by numbers: the numbers to text after the welcome, and the menu it is in."""
-    found, queue, seen = {}, [("main", [])], {"main"}
-    while queue:
-        menu, path = queue.pop(0)
-        for n, entry in enumerate(content.menus[menu], 1):
-            if entry.kind == "topic":
-                found.setdefault(entry.target, (path + [str(n)], menu))
-            elif entry.target not in seen:
-                seen.add(entry.target)
-                queue.append((entry.target, path + [str(n)]))
-    return found

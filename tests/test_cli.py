@@ -9,7 +9,7 @@ import sys
 
 import pytest
 import yaml
-from conftest import ROOT
+from helpers import ROOT, text_step
 
 import sms
 from sms import conversation
@@ -97,7 +97,7 @@ def test_match_json_one_object_per_line(assets, run, content):
     assert out[lines.index("what are the signs of trafficking")]["topic"] == "red-flags"
     assert kinds["MORE"] == "command"  # judged as a first text: no topic open to page through
     for text, judged in zip(lines, out):  # the same judgement the line gives a new number
-        _, reply = conversation.step(conversation.State(), text, assets, 0)
+        _, reply = text_step(conversation.State(), text, assets, 0)
         if reply.kind in ("topic", "clarify", "danger"):
             assert (judged["kind"], judged["topic"]) == (reply.kind, reply.topic), text
         else:

@@ -14,7 +14,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import REDIS_URL
+from helpers import REDIS_URL
 from servers import gunicorn, signed_post
 
 SIMULTANEOUS = 10

@@ -7,7 +7,7 @@ import re
 
 import pytest
 import yaml
-from conftest import ROOT
+from helpers import ROOT
 
 from sms import content as content_module
 from sms.channels.sms import render

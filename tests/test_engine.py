@@ -6,7 +6,7 @@ import dataclasses
 from types import MappingProxyType
 
 import pytest
-from conftest import topic_paths
+from helpers import text_step, topic_paths
 
 from sms import conversation
 from sms.channels.sms import segments
@@ -43,7 +43,7 @@ def run(assets, texts, state=None, now=NOW, gap=10.0, **kwargs):
     state = state or State()
     replies = []
     for i, text in enumerate(texts):
-        state, reply = conversation.step(state, text, assets, now + i * gap, **kwargs)
+        state, reply = text_step(state, text, assets, now + i * gap, **kwargs)
         replies.append(reply)
     return state, replies
 
@@ -74,7 +74,7 @@ def clarify_state(assets):
 
 @pytest.mark.parametrize("text", ["hi", "Hello", "hey there", "", "  ", "?"])
 def test_first_text_gets_the_welcome(assets, content, en, text):
-    state, reply = conversation.step(State(), text, assets, NOW)
+    state, reply = text_step(State(), text, assets, NOW)
     assert reply.text == en.menus["main"]
     assert "911" in reply.text and HOTLINE in reply.text
     assert state.menu == ("main",)
@@ -91,7 +91,7 @@ def test_numbers_open_every_menu_entry(assets, content, en):
         menu = _entry(content, path).target if path else "main"
         assert replies[-1].text == en.menus[menu]
         for n, entry in enumerate(content.menus[menu], 1):
-            new, reply = conversation.step(state, f"{n}", assets, NOW + 999)
+            new, reply = text_step(state, f"{n}", assets, NOW + 999)
             if entry.kind == "menu":
                 assert reply.text == en.menus[entry.target]
                 assert reply.kind == "menu"
@@ -138,15 +138,15 @@ def test_more_pages_through_every_topic_to_its_contacts_then_no_more(assets, con
         assert reply.text == topic.pages[0]
         pages = [reply.text]
         for _ in range(len(topic.pages) - 1):
-            state, reply = conversation.step(state, "MORE", assets, NOW + 100)
+            state, reply = text_step(state, "MORE", assets, NOW + 100)
             assert reply.kind == "topic" and reply.topic == topic_id
             pages.append(reply.text)
         assert pages == list(topic.pages)
         assert en.strings["contacts_intro"] in pages[-1]
         assert all(en.strings["contacts_intro"] not in p for p in pages[:-1])
-        state, reply = conversation.step(state, "MORE", assets, NOW + 100)
+        state, reply = text_step(state, "MORE", assets, NOW + 100)
         assert reply.text == en.strings["no_more"]
-        state, reply = conversation.step(state, "more", assets, NOW + 100)
+        state, reply = text_step(state, "more", assets, NOW + 100)
         assert reply.text == en.strings["no_more"]
 
 
@@ -176,7 +176,7 @@ def test_back_goes_up_one_level(assets, content, en, in_topic):
 @pytest.mark.parametrize("text", ["MENU", "menu.", " Menu ", "MENU!", "Menú", "mEnU", "0", "main menu"])
 def test_menu_commands_go_to_the_top_from_anywhere(assets, content, en, in_topic, text):
     state, _, _ = in_topic
-    new, reply = conversation.step(state, text, assets, NOW + 60)
+    new, reply = text_step(state, text, assets, NOW + 60)
     assert reply.text == en.menus["main"]
     assert new.menu == ("main",) and new.topic is None
     # and from a sub-menu
@@ -202,7 +202,7 @@ def _states(assets):
 @pytest.mark.parametrize("text", DANGER)
 def test_danger_gets_911_and_the_hotline_wherever_the_texter_is(assets, content, en, text):
     for where, state in _states(assets):
-        _, reply = conversation.step(state, text, assets, NOW + 60)
+        _, reply = text_step(state, text, assets, NOW + 60)
         assert reply.kind == "danger", where
         assert reply.text == en.strings["danger"]
         assert "911" in reply.text and HOTLINE in reply.text and "233733" in reply.text
@@ -274,30 +274,30 @@ def test_every_opt_out_word_in_any_case_stops_the_line(assets, content, en, word
 def test_opt_in_words_start_the_line_again(assets, content, en, word):
     for variant in (word, word.lower(), f"{word.title()}!"):
         state, _ = run(assets, ["hi", "STOP", "hi"])
-        state, reply = conversation.step(state, variant, assets, NOW + 100)
+        state, reply = text_step(state, variant, assets, NOW + 100)
         assert not state.opted_out
         assert reply.text is not None
         assert en.strings["started"] in reply.text
         assert en.menus["main"] in reply.text
-        _, reply = conversation.step(state, "1", assets, NOW + 110)
+        _, reply = text_step(state, "1", assets, NOW + 110)
         assert reply.text is not None
 
 
 def test_opt_out_survives_session_expiry(assets, content):
     state, _ = run(assets, ["hi", "STOP"])
-    state, reply = conversation.step(state, "hi", assets, NOW + 7 * 86400)
+    state, reply = text_step(state, "hi", assets, NOW + 7 * 86400)
     assert reply.text is None and state.opted_out
 
 
 @pytest.mark.parametrize("text", ["CLEAR", "clear", "Clear.", " CLEAR! "])
 def test_quick_exit_forgets_everything_with_one_word(assets, content, en, in_topic, text):
     state, _, _ = in_topic
-    new, reply = conversation.step(state, text, assets, NOW + 60)
+    new, reply = text_step(state, text, assets, NOW + 60)
     assert reply.forget
     assert reply.text == en.strings["quick_exit"]
     assert len(reply.text.split()) == 1
     assert dataclasses.replace(new, seen=None) == State()
-    _, reply = conversation.step(new, "hi", assets, NOW + 70)  # and the line starts over
+    _, reply = text_step(new, "hi", assets, NOW + 70)  # and the line starts over
     assert reply.text == en.menus["main"]
 
 
@@ -306,25 +306,25 @@ def test_quick_exit_forgets_everything_with_one_word(assets, content, en, in_top
 
 def test_session_continues_within_session_minutes(assets, content, en, in_topic):
     state, topic_id, _ = in_topic
-    _, reply = conversation.step(state, "MORE", assets, state.seen + 5 * 60 - 1, session_minutes=5)
+    _, reply = text_step(state, "MORE", assets, state.seen + 5 * 60 - 1, session_minutes=5)
     assert reply.text == en.topics[topic_id].pages[1]
 
 
 def test_session_expires_after_session_minutes(assets, content, en, in_topic):
     state, topic_id, _ = in_topic
     later = state.seen + 5 * 60 + 1
-    new, reply = conversation.step(state, "hello", assets, later, session_minutes=5)
+    new, reply = text_step(state, "hello", assets, later, session_minutes=5)
     assert reply.text == en.menus["main"]
     assert new.topic is None and new.menu == ("main",)
-    _, reply = conversation.step(state, "MORE", assets, later, session_minutes=5)
+    _, reply = text_step(state, "MORE", assets, later, session_minutes=5)
     assert reply.text != en.topics[topic_id].pages[1]
 
 
 def test_default_session_is_30_minutes(assets, content, en, in_topic):
     state, topic_id, _ = in_topic
-    _, reply = conversation.step(state, "MORE", assets, state.seen + 29 * 60)
+    _, reply = text_step(state, "MORE", assets, state.seen + 29 * 60)
     assert reply.text == en.topics[topic_id].pages[1]
-    _, reply = conversation.step(state, "hello", assets, state.seen + 31 * 60)
+    _, reply = text_step(state, "hello", assets, state.seen + 31 * 60)
     assert reply.text == en.menus["main"]
 
 
@@ -337,7 +337,7 @@ def test_expiry_keeps_the_chosen_language(assets, content):
     assert state.lang == code
     assert reply.text.startswith(welcome)
     state, _ = run(assets, ["1"], state=state, now=NOW + 10)
-    new, reply = conversation.step(state, "ok", assets, NOW + 3 * 3600)
+    new, reply = text_step(state, "ok", assets, NOW + 3 * 3600)
     assert new.lang == code
     assert reply.text == welcome
 
@@ -352,19 +352,19 @@ def test_did_you_mean_lists_choices_and_numbers_pick_among_them(assets, content,
     assert lines[0] == en.strings["clarify"]
     assert lines[1:1 + len(state.choices)] == [f"{n} {en.topics[t].title}" for n, t in enumerate(state.choices, 1)]
     for n, topic_id in enumerate(state.choices, 1):
-        new, picked = conversation.step(state, str(n), assets, NOW + 60)
+        new, picked = text_step(state, str(n), assets, NOW + 60)
         assert picked.topic == topic_id
         assert picked.text == en.topics[topic_id].pages[0]
         assert new.choices == ()
     missing = len(state.choices) + 1
-    new, again = conversation.step(state, str(missing), assets, NOW + 60)
+    new, again = text_step(state, str(missing), assets, NOW + 60)
     assert again.kind == "clarify" and again.text in (reply.text, f"{en.strings['no_choice'].format(number=missing)}\n{reply.text}")
     assert new.choices == state.choices
 
 
 def test_back_from_did_you_mean_shows_the_menu(assets, content, en):
     state, _ = clarify_state(assets)
-    new, reply = conversation.step(state, "BACK", assets, NOW + 60)
+    new, reply = text_step(state, "BACK", assets, NOW + 60)
     assert reply.text == en.menus[state.menu[-1]]
     assert new.choices == ()
 
@@ -378,7 +378,7 @@ def test_clear_question_reaches_its_topic(assets, content, en, text, topic_id):
         assert replies[-1].text == en.topics[topic_id].pages[0]
         assert replies[-1].score > 0
         assert f"topic:{topic_id}" in replies[-1].events
-        _, more = conversation.step(state, "MORE", assets, NOW + 100)
+        _, more = text_step(state, "MORE", assets, NOW + 100)
         if len(en.topics[topic_id].pages) > 1:
             assert more.text == en.topics[topic_id].pages[1]
 

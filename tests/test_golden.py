@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 
+from helpers import text_step
 from sms import conversation, understanding  # noqa: E402
 from sms.channels.sms import segments  # noqa: E402
 
@@ -85,7 +86,7 @@ def transcript(content, lang: str, n: int) -> str:
 
     def send(text: str):
         nonlocal state
-        state, reply = conversation.step(state, text, assets, NOW)
+        state, reply = text_step(state, text, assets, NOW)
         blocks.append(_format(text, reply))
         return reply
 

@@ -14,7 +14,7 @@ import unicodedata
 
 import pytest
 import yaml
-from conftest import ROOT, messages, one_message, topic_paths, twilio_form
+from helpers import messages, one_message, ROOT, text_step, topic_paths, twilio_form
 
 from sms import cli, conversation
 from sms.channels.sms import segments
@@ -123,7 +123,7 @@ def run(assets, texts, state=None, now=NOW, gap=10.0):
     state = state or State()
     replies = []
     for i, text in enumerate(texts):
-        state, reply = conversation.step(state, text, assets, now + i * gap)
+        state, reply = text_step(state, text, assets, now + i * gap)
         replies.append(reply)
     return state, replies
 
@@ -195,7 +195,7 @@ def test_switch_words_switch_from_anywhere(assets, content, code):
     for origin in ("en", *(c for c in LANGS if c != code)):
         for where, state in places(assets, origin).items():
             for word in words:
-                new, reply = conversation.step(state, word, assets, NOW + 60)
+                new, reply = text_step(state, word, assets, NOW + 60)
                 assert reply.text == lang.menus["main"], (origin, where, word)
                 assert new.lang == code and new.menu == ("main",) and new.topic is None, (origin, where, word)
                 assert f"lang:{code}" in reply.events
@@ -210,10 +210,10 @@ def test_a_chosen_language_sticks_for_the_session_and_the_next(assets, content, 
                                              lang.strings["unknown"]]
     assert state.lang == code
     for minutes in (31, 60 * 24 * 3):  # the session expired: the welcome, in the chosen language
-        new, reply = conversation.step(state, "hi", assets, NOW + 600 + minutes * 60)
+        new, reply = text_step(state, "hi", assets, NOW + 600 + minutes * 60)
         assert reply.text == lang.menus["main"], minutes
         assert new.lang == code
-    new, reply = conversation.step(state, "1", assets, NOW + 600 + 31 * 60)  # a number after expiry: main menu's entry
+    new, reply = text_step(state, "1", assets, NOW + 600 + 31 * 60)  # a number after expiry: main menu's entry
     assert reply.text == lang.menus[content.menus["main"][0].target]
 
 
@@ -222,7 +222,7 @@ def test_a_chosen_language_sticks_for_the_session_and_the_next(assets, content, 
 def test_short_ambiguous_texts_never_flip_the_language(assets, content, code, text):
     lang = content.languages[code or content.default]
     for state in (State(lang=code), State(lang=code, menu=("main",), seen=NOW)):
-        new, reply = conversation.step(state, text, assets, NOW + 60)
+        new, reply = text_step(state, text, assets, NOW + 60)
         assert new.lang == code, (code, text)
         assert not any(e.startswith("lang:") for e in reply.events)
         assert reply.kind != "topic", (code, text, reply.topic)  # no confident answer to a bare word
@@ -234,13 +234,13 @@ def test_short_ambiguous_texts_never_flip_the_language(assets, content, code, te
 def test_a_first_question_in_another_language_is_answered_in_it(assets, content, code):
     lang = content.languages[code]
     for question, topic_id in QUESTIONS[code].items():
-        new, reply = conversation.step(State(), question, assets, NOW)
+        new, reply = text_step(State(), question, assets, NOW)
         assert (reply.kind, reply.topic) == ("topic", topic_id), question
         assert reply.text == f"{lang.topics[topic_id].pages[0]}\n{lang.strings['detected'].format(code='EN')}", question
         assert segments.fits(reply.text, content.budget)
         assert new.lang == code and f"lang:{code}" in reply.events
         # the conversation goes on in that language
-        _, again = conversation.step(new, "hi", assets, NOW + 31 * 60)
+        _, again = text_step(new, "hi", assets, NOW + 31 * 60)
         assert again.text == lang.menus["main"]
 
 
@@ -276,7 +276,7 @@ def test_commands_work_in_the_conversation_language(assets, content, code):
     for name, listed in command_words(code).items():
         for word in listed:
             for typed in variants(word):
-                new, reply = conversation.step(state, typed, assets, NOW + 120)
+                new, reply = text_step(state, typed, assets, NOW + 120)
                 where = (code, name, typed)
                 if name == "menu":
                     assert reply.text == lang.menus["main"] and new.menu == ("main",) and new.topic is None, where
@@ -290,14 +290,14 @@ def test_commands_work_in_the_conversation_language(assets, content, code):
                     assert reply.text == lang.strings["quick_exit"] and reply.forget and new == State(seen=new.seen), where
                 elif name == "stop":
                     assert reply.text == lang.strings["stopped"] and new.opted_out and new.lang == code, where
-                    _, silent = conversation.step(new, "hi", assets, NOW + 180)
+                    _, silent = text_step(new, "hi", assets, NOW + 180)
                     assert silent.text is None, where
                 elif name == "start":  # not opted out: the welcome
                     assert reply.text == lang.menus["main"] and new.lang == code, where
     opted_out = State(lang=code, opted_out=True, seen=NOW)
     for word in command_words(code)["start"]:
         for typed in variants(word):
-            new, reply = conversation.step(opted_out, typed, assets, NOW + 60)
+            new, reply = text_step(opted_out, typed, assets, NOW + 60)
             assert reply.text == f"{lang.strings['started']}\n{lang.menus['main']}", typed
             assert not new.opted_out and new.lang == code
 
@@ -325,7 +325,7 @@ def test_danger_in_each_language_gets_911_and_the_hotline_in_that_language(asset
     for text in DANGER[code]:
         assert assets.understanding.alarm(assets.understanding.read(text), "en") == (Alarm.DANGER, code), text
         for where, state in places(assets, code).items():
-            new, reply = conversation.step(state, text, assets, NOW + 60)
+            new, reply = text_step(state, text, assets, NOW + 60)
             assert reply.kind == "danger", (text, where)
             assert reply.text == lang.strings["danger"], (text, where)
             assert new.lang == code and "danger" in reply.events
@@ -336,7 +336,7 @@ def test_ordinary_questions_in_each_language_are_not_danger(assets, content, cod
     for text in [*QUESTIONS[code], *ORDINARY[code]]:
         assert assets.understanding.alarm(assets.understanding.read(text), code) is None, text
         for state in (State(), State(lang=code, menu=("main",), seen=NOW)):
-            _, reply = conversation.step(state, text, assets, NOW + 60)
+            _, reply = text_step(state, text, assets, NOW + 60)
             assert reply.kind != "danger", text
 
 
@@ -567,12 +567,12 @@ def test_a_new_language_is_a_folder_and_a_line_of_configuration(with_swahili, co
     assert list(loaded.languages) == [*content.languages, "sw"] and not loaded.content.languages["sw"].reviewed
     for word in ("KISWAHILI", "kiswahili.", "Sw"):
         for state in (State(), State(lang="es", menu=("main", "gethelp"), topic="report", page=1, seen=NOW)):
-            new, reply = conversation.step(state, word, assets, NOW + 60)
+            new, reply = text_step(state, word, assets, NOW + 60)
             assert reply.text == sw.menus["main"] and reply.text.startswith(SWAHILI_WELCOME)
             assert new.lang == "sw"
-            _, later = conversation.step(new, "hi", assets, NOW + 60 + 31 * 60)
+            _, later = text_step(new, "hi", assets, NOW + 60 + 31 * 60)
             assert later.text == sw.menus["main"]
-    _, danger = conversation.step(State(lang="sw"), "they locked me in", assets, NOW)
+    _, danger = text_step(State(lang="sw"), "they locked me in", assets, NOW)
     assert danger.kind == "danger" and "911" in danger.text
 
 
@@ -613,13 +613,13 @@ def test_check_reports_review_status_and_completeness_of_the_real_content(conten
 def test_a_command_word_of_one_other_language_answers_in_it(assets, content):
     es = content.languages["es"]
     en = content.languages["en"]
-    state, _ = conversation.step(State(), "hi", assets, NOW)
-    state, reply = conversation.step(state, "AYUDA", assets, NOW + 1)
+    state, _ = text_step(State(), "hi", assets, NOW)
+    state, reply = text_step(state, "AYUDA", assets, NOW + 1)
     assert reply.text == es.strings["help"] and state.lang == "es"
-    state, reply = conversation.step(state, "MENU", assets, NOW + 2)  # shared by several languages: stays
+    state, reply = text_step(state, "MENU", assets, NOW + 2)  # shared by several languages: stays
     assert reply.text == es.menus["main"]
-    state, reply = conversation.step(state, "STOP", assets, NOW + 3)  # the carriers' words never switch away
+    state, reply = text_step(state, "STOP", assets, NOW + 3)  # the carriers' words never switch away
     assert reply.text == es.strings["stopped"] and state.lang == "es"
-    state, reply = conversation.step(state, "START", assets, NOW + 4)
+    state, reply = text_step(state, "START", assets, NOW + 4)
     assert reply.text.startswith(es.strings["started"]) and state.lang == "es"
     assert en.strings["help"] != es.strings["help"]

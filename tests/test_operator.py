@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import HASH_SECRET, NUMBER, ROOT, one_message, twilio_form
+from helpers import HASH_SECRET, NUMBER, ROOT, one_message, twilio_form
 
 from sms import cli
 from sms.operator import doctor

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 from servers import free_port, wait_for_port
 
 from sms.settings import DEV_HASH_SECRET

@@ -7,7 +7,7 @@ import hmac
 import time
 
 import pytest
-from conftest import HASH_SECRET, NUMBER, REDIS_URL, twilio_form
+from helpers import HASH_SECRET, NUMBER, REDIS_URL, twilio_form
 
 from sms import conversation
 from sms.line import Line, LineSettings

@@ -12,7 +12,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import ROOT, one_message, twilio_form
+from helpers import one_message, ROOT, text_step, twilio_form
 
 import sms
 from sms import cli, conversation, understanding
@@ -77,7 +77,7 @@ def test_the_model_raises_alarms_the_phrases_miss_in_every_language(assets, phra
     assert phrases_only.understanding.alarm(phrases_only.understanding.read(text), "en") is None, text
     lang = assets.content.languages[code]
     for state in (State(), State(lang="en", menu=("main", "gethelp"), topic="report", page=1, seen=NOW)):
-        new, reply = conversation.step(state, text, assets, NOW + 60)
+        new, reply = text_step(state, text, assets, NOW + 60)
         assert (reply.kind, reply.alarm) == ("danger", alarm), text
         assert reply.text == lang.strings[alarm.value] and new.lang == code
         assert "danger" in reply.events
@@ -93,7 +93,7 @@ def test_each_alarm_reply_gives_its_number_first(content):
 
 @pytest.mark.parametrize("code, text", [(c, t) for c, texts in CALM.items() for t in texts])
 def test_near_misses_are_answered_not_alarmed(assets, code, text):
-    _, reply = conversation.step(State(), text, assets, NOW)
+    _, reply = text_step(State(), text, assets, NOW)
     assert reply.kind != "danger", (text, reply.alarm)
 
 
@@ -122,14 +122,14 @@ def test_ordinary_questions_are_answered_with_their_topic(assets):
                         ("how do i report a trafficking situation without giving my name", "report"),
                         ("que castigo le dan a los tratantes en montana", "penalties"),
                         ("quels sont les signes qu une personne est exploitee", "red-flags")]:
-        _, reply = conversation.step(State(), text, assets, NOW)
+        _, reply = text_step(State(), text, assets, NOW)
         assert (reply.kind, reply.topic) == ("topic", topic), text
 
 
 def test_out_of_scope_and_gibberish_are_not_answered_as_topics(assets):
     for text in ("how do i report a pothole on my street", "xqzv blorf", "whats the weather in butte tomorrow",
                  "no", "ok thanks", "va a nevar mañana?"):
-        _, reply = conversation.step(State(), text, assets, NOW)
+        _, reply = text_step(State(), text, assets, NOW)
         assert reply.kind not in ("topic", "danger"), (text, reply.kind, reply.topic)
 
 
@@ -152,12 +152,12 @@ def test_commands_numbers_and_switches_never_reach_the_model(assets, model_calls
     state = State()
     for text in ("MENU", "1", "2", "MORE", "BACK", "0", "HELP", "ES", "AYUDA", "ENGLISH", "STOP", "START", "",
                  "\U0001F64F"):
-        state, _ = conversation.step(state, text, assets, NOW)
+        state, _ = text_step(state, text, assets, NOW)
     assert model_calls == []
 
 
 def test_a_free_text_is_embedded_once_for_its_alarm_and_its_topic(assets, model_calls):
-    conversation.step(State(), "what are the signs that a worker is being trafficked", assets, NOW)
+    text_step(State(), "what are the signs that a worker is being trafficked", assets, NOW)
     assert model_calls == ["what are the signs that a worker is being trafficked"]
 
 
@@ -166,26 +166,26 @@ def test_a_free_text_is_embedded_once_for_its_alarm_and_its_topic(assets, model_
 
 def test_a_greeting_as_first_text_picks_its_language(assets, content):
     for text, code in (("hola", "es"), ("Buenos días", "es"), ("bonjour", "fr"), ("مرحبا", "ar")):
-        new, reply = conversation.step(State(), text, assets, NOW)
+        new, reply = text_step(State(), text, assets, NOW)
         assert reply.text == content.languages[code].menus["main"] and new.lang == code, text
     # later in a conversation, or once a language was chosen, a greeting flips nothing
     chosen = State(lang="en", menu=("main",), seen=NOW)
-    new, reply = conversation.step(chosen, "hola", assets, NOW + 60)
+    new, reply = text_step(chosen, "hola", assets, NOW + 60)
     assert new.lang == "en"
 
 
 def test_asking_for_a_language_switches_to_it_and_answers_in_it(assets, content):
     in_topic = State(lang="en", menu=("main", "gethelp"), topic="report", page=1, seen=NOW)
-    new, reply = conversation.step(in_topic, "no hablo ingles", assets, NOW + 60)
+    new, reply = text_step(in_topic, "no hablo ingles", assets, NOW + 60)
     assert reply.text == content.languages["es"].menus["main"] and new.lang == "es"
-    new, reply = conversation.step(State(), "francais svp", assets, NOW)
+    new, reply = text_step(State(), "francais svp", assets, NOW)
     assert reply.text == content.languages["fr"].menus["main"] and reply.kind != "danger"
-    new, reply = conversation.step(State(), "no hablo ingles, mi patron tiene mi pasaporte, es legal?", assets, NOW)
+    new, reply = text_step(State(), "no hablo ingles, mi patron tiene mi pasaporte, es legal?", assets, NOW)
     assert reply.kind == "topic" and new.lang == "es" and reply.text == content.languages["es"].topics[reply.topic].pages[0]
 
 
 def test_arabic_script_is_arabic_however_short(assets, content):
-    new, reply = conversation.step(State(lang="en", menu=("main",), seen=NOW), "ما هي حقوقي", assets, NOW + 60)
+    new, reply = text_step(State(lang="en", menu=("main",), seen=NOW), "ما هي حقوقي", assets, NOW + 60)
     assert new.lang == "ar" and reply.kind in ("topic", "clarify")
 
 

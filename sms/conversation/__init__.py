@@ -1,4 +1,4 @@
-"""The conversation, pure: step(state, text, assets, now) -> (state, reply). No Flask, store, YAML,
+"""The conversation, pure: step(state, inbound, assets, now) -> (state, reply). No Flask, store, YAML,
 clock or model: the understanding and the content's rendition come in with assets."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The conversation: step(state, text, assets, now) -> (state, reply). Pure: no I/O, no clock, no web.
+"""The conversation: step(state, inbound, assets, now) -> (state, reply). Pure: no I/O, no clock, no web.
 
 Checks run in the order of DESIGN.md: opt-out words, alarms (danger now, self-harm, a plain cry for
 help), HELP, language switch, quick exit, MENU, BACK, MORE, a numbered choice, a text that asks for a
@@ -26,9 +26,9 @@ class Assets:
     understanding: object
 
 
-def step(state: State, text: str, assets: Assets, now: float, session_minutes: float = SESSION_MINUTES):
-    """Answer one incoming text: the new state and the reply."""
-    reading = assets.understanding.read(text)
+def step(state: State, reading, assets: Assets, now: float, session_minutes: float = SESSION_MINUTES):
+    """Answer one incoming text, read once at the door (assets.understanding.read): the new state and the
+    reply."""
     if state.seen is None or now - state.seen > session_minutes * 60:
         state = State(lang=state.lang, opted_out=state.opted_out)
     if reading.command and reading.language:  # AYUDA, PARAR: the reply, and the conversation, in their language

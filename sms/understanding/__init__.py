@@ -55,7 +55,7 @@ class Understanding:
 
     def read(self, text: str) -> reading.Reading:
         """text, read once for everything after."""
-        return reading.read(text or "", self._commands, self._switches, self._command_languages)
+        return reading.read(text or "", self._commands, self._switches, self._command_languages, self.detector.script)
 
     def _semantic(self, text: reading.Reading) -> semantic.Semantic | None:
         return self.semantic.read(text.raw) if self.semantic and text.free else None
@@ -78,10 +78,9 @@ class Understanding:
         by_phrase = [code for code, alarms in found.items() if alarm in alarms]
         if len(by_phrase) == 1:
             return alarm, by_phrase[0]
-        own = self.detector.script(text.raw)
-        if own:
-            return alarm, own
-        likely = self.detector.confidences(text.raw)
+        if text.script:
+            return alarm, text.script
+        likely = self.detector.confidences(text)
         if not by_phrase:  # the model's alarm: in the language that knows most of its words, then the likeliest
             known = self._known(text)
             return alarm, max(known, key=lambda code: (known[code], likely.get(code, 0.0), code == current))
@@ -94,7 +93,7 @@ class Understanding:
     def _languages(self, text: reading.Reading, current: str, known: dict[str, int]) -> list[str]:
         """The languages to try a question in: the detector's, then the language that knows most of its
         words (known) when the detector left it out (lingua misreads some short texts: "j ai besoin d aide")."""
-        tried = self.detector.candidates(text.raw, current)
+        tried = self.detector.candidates(text, current)
         best = max(known, key=lambda code: (known[code], code == current))
         return tried + [best] if best not in tried and known[best] > known[tried[0]] else tried
 

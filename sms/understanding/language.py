@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-from ..text import fold
+from .reading import Reading
 
 MIN_WORDS = 3  # fewer words than this are too short to judge
 MIN_LETTERS = 12
@@ -50,20 +50,18 @@ class Detector:
                 return code
         return None
 
-    def confidences(self, text: str) -> dict[str, float]:
+    def confidences(self, text: Reading) -> dict[str, float]:
         """Each language's likelihood for text, best first; empty when text is too short to tell."""
-        folded = fold(text)
-        if self._detector is None or len(folded.split()) < MIN_WORDS or sum(c.isalpha() for c in folded) < MIN_LETTERS:
+        if self._detector is None or len(text.words) < MIN_WORDS or sum(c.isalpha() for c in text.folded) < MIN_LETTERS:
             return {}
-        return {self._codes[v.language]: v.value for v in self._detector.compute_language_confidence_values(text)}
+        return {self._codes[v.language]: v.value for v in self._detector.compute_language_confidence_values(text.raw)}
 
-    def candidates(self, text: str, current: str) -> list[str]:
+    def candidates(self, text: Reading, current: str) -> list[str]:
         """The languages to try text in, in order: a language's own script, or a clearly different
         language, alone; else the current language, then any other that is possible (for a short or mixed
         text the rankers decide)."""
-        own = self.script(text)
-        if own:
-            return [own]
+        if text.script:
+            return [text.script]
         values = self.confidences(text)
         ranked = list(values)
         if ranked and ranked[0] != current:

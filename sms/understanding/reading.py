@@ -15,8 +15,9 @@ class Reading:
     command: the command the whole text is ('menu', 'more', 'back', 'help', 'exit', 'stop', 'start'), or
     None; switch: the language code the whole text asks to switch to; number: the small number the whole
     text is ("2", " 2. "); language: the language of a command word only one language other than the
-    default has (AYUDA, PARAR), whose reply comes in it. free: none of those, and some words: a question
-    or a statement, the only kind of text the model reads.
+    default has (AYUDA, PARAR), whose reply comes in it; script: the language whose own script most of
+    its letters are in (Arabic), if any. free: none of those, and some words: a question or a statement,
+    the only kind of text the model reads.
     """
 
     raw: str
@@ -26,6 +27,7 @@ class Reading:
     switch: str | None
     number: int | None
     language: str | None = None
+    script: str | None = None
 
     @property
     def free(self) -> bool:
@@ -39,9 +41,9 @@ def number(text: str) -> int | None:
     return int(digits) if digits.isascii() and digits.isdecimal() and len(digits) <= 2 else None
 
 
-def read(text: str, commands, switches, command_languages) -> Reading:
+def read(text: str, commands, switches, command_languages, script=lambda text: None) -> Reading:
     """text read against the content's command words, language switches and the languages that alone
-    have a command word (each: folded word -> meaning)."""
+    have a command word (each: folded word -> meaning); script(text): the language whose script it is in."""
     folded = fold(text)
     return Reading(text, folded, tuple(folded.split()), commands.get(folded), switches.get(folded), number(text),
-                   command_languages.get(folded))
+                   command_languages.get(folded), script(text))
