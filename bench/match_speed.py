@@ -41,9 +41,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sms import content as content_module  # noqa: E402
 from sms import conversation, understanding  # noqa: E402
 from sms.settings import INSTANCE  # noqa: E402
-from sms import content as content_module  # noqa: E402
 from sms.understanding import decide  # noqa: E402
 
 NOW = 1_800_000_000.0

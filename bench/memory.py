@@ -32,12 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
-from bench.match_speed import sample, texts_for  # noqa: E402
 from servers import TOKEN, free_port, signed_post, wait_for_port  # noqa: E402
 
+from bench.match_speed import sample, texts_for  # noqa: E402
+from sms import content as content_module  # noqa: E402
 from sms import create_app, load_assets  # noqa: E402
 from sms.settings import INSTANCE  # noqa: E402
-from sms import content as content_module  # noqa: E402
 
 
 def kib(pid: int, field: str, name: str = "status") -> int:

@@ -6,10 +6,10 @@ texts that teach the model (`examples.yaml`), and the reply sent first (`strings
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Alarm(str, Enum):
+class Alarm(StrEnum):
     """Why a text is answered with emergency contacts before anything else."""
 
     DANGER = "danger"  # in danger now: trapped, hurt, threatened, moved against their will (911 first)

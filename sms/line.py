@@ -37,7 +37,7 @@ class LineSettings:
     keep_unmatched: bool = False
 
     @classmethod
-    def from_config(cls, config, hash_secret: str) -> "LineSettings":
+    def from_config(cls, config, hash_secret: str) -> LineSettings:
         """The line's settings from a Flask config of sms.settings values, with the hash secret to use."""
         return cls(hash_secret, config["SMS_SESSION_MINUTES"], config["SMS_KEEP_DAYS"], config["SMS_KEEP_UNMATCHED"])
 
@@ -89,7 +89,7 @@ class Line:
 
     def _handle_stored(self, key: str, body: str, inbound, assets, sid: str | None, now: float) -> engine.Reply:
         reply = None
-        day = dt.datetime.fromtimestamp(now, dt.timezone.utc).date().isoformat()
+        day = dt.datetime.fromtimestamp(now, dt.UTC).date().isoformat()
         for _ in range(SAVE_ATTEMPTS):
             record = self.store.load(key, now)
             blob = record.blob or {}

@@ -14,6 +14,7 @@ import pytest
 import redis
 
 import sms
+from helpers import HASH_SECRET, REDIS_URL, ROOT
 from sms import content as content_module
 from sms import understanding
 from sms.channels.sms import render
@@ -21,7 +22,17 @@ from sms.conversation import Assets
 from sms.stores import RedisStore, SQLiteStore
 from sms.understanding import semantic
 
-from helpers import HASH_SECRET, REDIS_URL, ROOT
+
+def pytest_addoption(parser):
+    """--update: rewrite the golden transcripts and the scenarios' replies from what the line says now."""
+    parser.addoption("--update", action="store_true",
+                     help="rewrite tests/golden/*.txt and the replies in tests/scenarios/*.txt from the line")
+
+
+@pytest.fixture(scope="session")
+def update(request) -> bool:
+    """True when the run rewrites expected transcripts instead of comparing with them (--update)."""
+    return request.config.getoption("update")
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,9 @@ import sys
 
 import pytest
 import yaml
-from helpers import ROOT, text_step
 
 import sms
+from helpers import ROOT, text_step
 from sms import conversation
 
 KINDS = {"topic", "clarify", "danger", "command", "unknown"}

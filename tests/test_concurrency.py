@@ -13,9 +13,9 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 
 import pytest
+from servers import gunicorn, signed_post
 
 from helpers import REDIS_URL
-from servers import gunicorn, signed_post
 
 SIMULTANEOUS = 10
 

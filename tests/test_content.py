@@ -7,11 +7,9 @@ import re
 
 import pytest
 import yaml
-from helpers import ROOT
 
-from sms import content as content_module
-from sms.channels.sms import render
-from sms.channels.sms import segments
+from helpers import ROOT
+from sms.channels.sms import render, segments
 from sms.content import ContentError
 
 BUDGET = 3  # SMS_SEGMENT_BUDGET's default

@@ -6,11 +6,11 @@ import dataclasses
 from types import MappingProxyType
 
 import pytest
-from helpers import text_step, topic_paths
 
+from helpers import text_step, topic_paths
 from sms import conversation
-from sms.channels.sms import segments
 from sms.alarms import Alarm
+from sms.channels.sms import segments
 from sms.conversation import State
 from sms.understanding import Understanding
 

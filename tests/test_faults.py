@@ -11,10 +11,10 @@ import time
 import xml.etree.ElementTree as ET
 
 import pytest
+from servers import ROOT, free_port, redis_server
 
 import sms
 from sms import content as content_module
-from servers import ROOT, free_port, redis_server
 
 TWILIO_LIMIT = 15.0  # seconds Twilio waits for the webhook
 

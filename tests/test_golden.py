@@ -7,25 +7,26 @@ language one for main-menu entry 1. The walks are menus, numbers and commands on
 without the model (phrases alone), as the line reads them when the model is off. A content edit shows in
 review as a diff of these files. After an intended change, rewrite them and commit them with the change:
 
-    .venv/bin/python tests/test_golden.py --update
+    .venv/bin/python tests/test_golden.py --update     (the same as: python -m pytest tests/test_golden.py --update)
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
+import subprocess
 import sys
 from pathlib import Path
 from types import MappingProxyType
 
-import pytest
-import yaml
+if __name__ == "__main__":  # run as a script: these tests, through pytest (which finds sms and the helpers)
+    sys.exit(subprocess.call([sys.executable, "-m", "pytest", __file__, *sys.argv[1:]],
+                             cwd=Path(__file__).resolve().parent.parent))
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # run as a script
-    sys.path.insert(0, str(ROOT))
+import pytest  # noqa: E402
+import yaml  # noqa: E402
 
-from helpers import text_step
+from helpers import ROOT, text_step  # noqa: E402
 from sms import conversation, understanding  # noqa: E402
 from sms.channels.sms import segments  # noqa: E402
 
@@ -167,14 +168,32 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("golden_path", params, ids=[f"{lang}-{n}" for lang, n in params])
 
 
-def test_transcript(content, golden_path):
+def test_transcript(content, golden_path, update):
     lang, n = golden_path
+    if update:
+        _write(content, lang, n)
+        return
     assert golden_path in paths(content), f"tests/golden has a transcript no menu path gives; run `{UPDATE}`"
     diff = difference(content, lang, n)
     assert diff is None, f"the conversation changed; if that is intended, run `{UPDATE}`\n{diff}"
 
 
-def test_every_path_has_a_transcript(content):
+def _write(content, lang: str, n: int) -> None:
+    path = GOLDEN / file_name(content, lang, n)
+    text = transcript(content, lang, n)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def test_every_path_has_a_transcript(content, update):
+    if update:  # write the transcripts of new paths, remove those of paths gone
+        GOLDEN.mkdir(exist_ok=True)
+        wanted = {file_name(content, lang, n): (lang, n) for lang, n in paths(content)}
+        for stale in GOLDEN.glob("*.txt"):
+            if stale.name not in wanted:
+                stale.unlink()
+        for lang, n in wanted.values():
+            _write(content, lang, n)
     missing = [file_name(content, lang, n) for lang, n in paths(content)
                if not (GOLDEN / file_name(content, lang, n)).exists()]
     assert not missing, f"no transcript for {missing}; run `{UPDATE}`"
@@ -225,36 +244,3 @@ def test_a_changed_page_fails_with_a_diff(content, lang, where):
     diff = difference(edited, lang, n)
     assert diff is not None
     assert f"-{old_line}" in diff.splitlines() and f"+{new_line}" in diff.splitlines()
-
-
-# -- python tests/test_golden.py --update ----------------------------------------------------------
-
-
-def main(argv: list[str]) -> int:
-    """--update rewrites tests/golden/ from the content; without it, lists the transcripts that differ."""
-    from sms.channels.sms import render
-
-    content = render.load(ROOT)
-    wanted = {file_name(content, lang, n): (lang, n) for lang, n in paths(content)}
-    if "--update" in argv:
-        GOLDEN.mkdir(exist_ok=True)
-        for stale in GOLDEN.glob("*.txt"):
-            if stale.name not in wanted:
-                stale.unlink()
-                print(f"removed tests/golden/{stale.name}")
-        for name, (lang, n) in wanted.items():
-            path = GOLDEN / name
-            text = transcript(content, lang, n)
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                path.write_text(text, encoding="utf-8")
-                print(f"wrote tests/golden/{name}")
-        return 0
-    changed = [d for lang, n in wanted.values() if (d := difference(content, lang, n))]
-    for diff in changed:
-        print(diff)
-    print(f"{len(changed)} transcript(s) differ" + (f"; run `{UPDATE}`" if changed else ""))
-    return 1 if changed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

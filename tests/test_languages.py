@@ -14,21 +14,20 @@ import unicodedata
 
 import pytest
 import yaml
-from helpers import messages, one_message, ROOT, text_step, topic_paths, twilio_form
 
+from helpers import ROOT, messages, one_message, text_step, topic_paths, twilio_form
 from sms import cli, conversation
-from sms.channels.sms import segments
 from sms import content as content_module
-from sms.channels.sms import render
 from sms import line as line_module
+from sms.alarms import Alarm
 from sms.channels import written
+from sms.channels.sms import render, segments
 from sms.content import STRINGS
 from sms.content.referrals import PHONE_LIKE
 from sms.conversation import State
-from sms.alarms import Alarm
+from sms.text import fold, strip_accents
 from sms.understanding import Understanding
 from sms.understanding.decide import MAX_CHOICES
-from sms.text import fold, strip_accents
 
 NOW = 1_800_000_000.0
 HOTLINE = "1-888-373-7888"

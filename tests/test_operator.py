@@ -15,17 +15,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from helpers import HASH_SECRET, NUMBER, ROOT, one_message, twilio_form
 
+from helpers import HASH_SECRET, NUMBER, ROOT, one_message, twilio_form
 from sms import cli
-from sms.operator import doctor
 from sms.channels.sms import render, segments
-from sms.operator import stats
-from sms import content as content_module
 from sms.line import Line, LineSettings
-from sms.privacy import scrub
+from sms.operator import doctor, stats
 from sms.operator.simulator import NUMBERS
-from sms.privacy import number_key
+from sms.privacy import number_key, scrub
 from sms.stores import RedisStore
 
 TODAY = time.strftime("%Y-%m-%d", time.gmtime())

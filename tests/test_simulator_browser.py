@@ -13,13 +13,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
 from servers import free_port, wait_for_port
 
-from sms.settings import DEV_HASH_SECRET
+from helpers import ROOT
 from sms.channels.sms import segments
 from sms.operator.simulator import NUMBERS
 from sms.privacy import number_key
+from sms.settings import DEV_HASH_SECRET
 from sms.stores import SQLiteStore
 
 CHROMIUM = Path("/usr/bin/chromium")

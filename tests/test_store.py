@@ -7,8 +7,8 @@ import hmac
 import time
 
 import pytest
-from helpers import HASH_SECRET, NUMBER, REDIS_URL, twilio_form
 
+from helpers import HASH_SECRET, NUMBER, REDIS_URL, twilio_form
 from sms import conversation
 from sms.line import Line, LineSettings
 from sms.privacy import number_key

@@ -12,14 +12,14 @@ import sys
 
 import numpy as np
 import pytest
-from helpers import one_message, ROOT, text_step, twilio_form
 
 import sms
-from sms import cli, conversation, understanding
-from sms.operator import doctor
+from helpers import ROOT, one_message, text_step, twilio_form
+from sms import cli, understanding
 from sms import content as content_module
 from sms.alarms import Alarm
 from sms.conversation import State
+from sms.operator import doctor
 from sms.understanding import danger, semantic
 
 NOW = 1_800_000_000.0
@@ -112,7 +112,7 @@ def test_help_now_phrases_count_only_in_short_texts(assets):
     u = assets.understanding
     indexes = {Alarm.HELP_NOW: danger.PhraseIndex((("someone", "help", "me"),))}
     assert danger.raised(("someone", "help", "me"), indexes) == {Alarm.HELP_NOW}
-    long_one = tuple("can someone help me get my papers back from my old boss".split())
+    long_one = tuple(["can", "someone", "help", "me", "get", "my", "papers", "back", "from", "my", "old", "boss"])
     assert danger.raised(long_one, indexes) == set()
     assert u.alarm(u.read("can someone help me get my papers back from my old boss"), "en") is None
 

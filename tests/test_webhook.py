@@ -6,10 +6,10 @@ import json
 import logging
 
 import pytest
-from helpers import HASH_SECRET, messages, NUMBER, one_message, ROOT, text_step, twilio_form
 from twilio.request_validator import RequestValidator
 
 import sms
+from helpers import HASH_SECRET, NUMBER, ROOT, messages, one_message, text_step, twilio_form
 from sms import conversation
 from sms.content import ContentError
 from sms.privacy import number_key

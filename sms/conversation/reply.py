@@ -42,7 +42,7 @@ class Count(StrEnum):
         return f"{self.value}:{what}"
 
     @classmethod
-    def read(cls, name: str) -> tuple["Count | None", str | None]:
+    def read(cls, name: str) -> tuple[Count | None, str | None]:
         """A stored counter name as (its Count, the topic or language it is for): "topic:x" -> (TOPIC,
         "x"), "texts" -> (TEXTS, None); (None, None) for a name no Count has."""
         kind, _, what = name.partition(":")

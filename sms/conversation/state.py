@@ -26,7 +26,7 @@ class State:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     @classmethod
-    def from_dict(cls, data: dict | None) -> "State":
+    def from_dict(cls, data: dict | None) -> State:
         """A State from to_dict()'s output; unknown keys are ignored, missing ones take defaults."""
         data = data or {}
         known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}

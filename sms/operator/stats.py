@@ -38,13 +38,13 @@ class Summary:
 
 def first_day(days: int, today: dt.date | None = None) -> str:
     """The first day (YYYY-MM-DD, UTC) of a period of days ending today."""
-    today = today or dt.datetime.now(dt.timezone.utc).date()
+    today = today or dt.datetime.now(dt.UTC).date()
     return (today - dt.timedelta(days=days - 1)).isoformat()
 
 
 def summarize(counters: dict[str, dict[str, int]], days: int, today: dt.date | None = None) -> Summary:
     """Sum store.counters() output over the days days ending today (UTC); days without texts count zero."""
-    today = today or dt.datetime.now(dt.timezone.utc).date()
+    today = today or dt.datetime.now(dt.UTC).date()
     topics: dict[str, int] = {}
     languages: dict[str, int] = {}
     daily = []

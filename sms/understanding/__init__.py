@@ -48,7 +48,7 @@ class Understanding:
                         for code, lang in content.languages.items()}
         self._calm = [danger.index(lang.calm) for lang in content.languages.values()]
         codes = tuple(content.languages)
-        self.detector = detector_for(codes, tuple((c, l.script) for c, l in content.languages.items() if l.script))
+        self.detector = detector_for(codes, tuple((c, lang.script) for c, lang in content.languages.items() if lang.script))
         self.hints = Hints({fold(g): code for code, lang in content.languages.items() for g in lang.greetings},
                            {tuple(fold(p).split()): code for code, lang in content.languages.items()
                             for p in lang.asks_for if fold(p)})
