@@ -7,11 +7,20 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from sms import conversation
+from sms.channels.sms import segments
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = "redis://127.0.0.1:6379/13"
 HASH_SECRET = "test-secret"
 NUMBER = "+14065550123"
+
+
+def exchange(sent: str, reply) -> str:
+    """One text and its reply as transcripts write them: "> text", "< (segments, encoding)", the reply."""
+    if reply.text is None:
+        return f"> {sent}\n< (no reply)\n"
+    enc = segments.encode(reply.text)
+    return f"> {sent}\n< ({enc.segments} segment{'s' * (enc.segments != 1)}, {enc.name})\n{reply.text}\n"
 
 
 def text_step(state, text: str, assets, now: float, **kwargs):

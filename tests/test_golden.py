@@ -13,7 +13,6 @@ review as a diff of these files. After an intended change, rewrite them and comm
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import subprocess
 import sys
 from pathlib import Path
@@ -25,10 +24,10 @@ if __name__ == "__main__":  # run as a script: these tests, through pytest (whic
 
 import pytest  # noqa: E402
 import yaml  # noqa: E402
+from golden_diff import unified_diff  # noqa: E402
 
-from helpers import ROOT, text_step  # noqa: E402
+from helpers import ROOT, exchange, text_step  # noqa: E402
 from sms import conversation, understanding  # noqa: E402
-from sms.channels.sms import segments  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 NOW = 1_800_000_000.0  # fixed: the whole conversation happens at this instant, well inside one session
@@ -61,13 +60,6 @@ def words(lang: str) -> dict[str, str]:
     return found | {"open": "hi" if lang == first else str(switch[0])}
 
 
-def _format(sent: str, reply) -> str:
-    if reply.text is None:
-        return f"> {sent}\n< (no reply)\n"
-    enc = segments.encode(reply.text)
-    return f"> {sent}\n< ({enc.segments} segment{'s' * (enc.segments != 1)}, {enc.name})\n{reply.text}\n"
-
-
 _understood: dict[int, tuple] = {}
 
 
@@ -88,7 +80,7 @@ def transcript(content, lang: str, n: int) -> str:
     def send(text: str):
         nonlocal state
         state, reply = text_step(state, text, assets, NOW)
-        blocks.append(_format(text, reply))
+        blocks.append(exchange(text, reply))
         return reply
 
     def walk(entry) -> None:
@@ -126,35 +118,6 @@ def difference(content, lang: str, n: int) -> str | None:
     diff = unified_diff(expected.splitlines(), actual.splitlines(),
                         f"tests/golden/{name} (on file)", f"tests/golden/{name} (from the content)")
     return diff if expected else f"tests/golden/{name} is missing\n{diff}"
-
-
-def unified_diff(a: list[str], b: list[str], from_name: str, to_name: str, context: int = 3) -> str:
-    """difflib.unified_diff's output, without its "popular line" heuristic (autojunk).
-
-    A transcript repeats its menus and footers many times; with autojunk, difflib ignores those lines
-    when aligning and pairs the first welcome with the last, so a one-word edit shows as a whole file
-    removed and added again.
-    """
-    out = [f"--- {from_name}", f"+++ {to_name}"]
-    for group in difflib.SequenceMatcher(None, a, b, autojunk=False).get_grouped_opcodes(context):
-        i1, j1 = group[0][1], group[0][3]
-        i2, j2 = group[-1][2], group[-1][4]
-        out.append(f"@@ -{_range(i1, i2)} +{_range(j1, j2)} @@")
-        for tag, a1, a2, b1, b2 in group:
-            if tag == "equal":
-                out += [f" {line}" for line in a[a1:a2]]
-                continue
-            out += [f"-{line}" for line in a[a1:a2]]
-            out += [f"+{line}" for line in b[b1:b2]]
-    return "\n".join(out) + "\n"
-
-
-def _range(start: int, stop: int) -> str:
-    """A hunk's line range as unified diffs write it (1-based start, length when not 1)."""
-    length = stop - start
-    if length == 1:
-        return str(start + 1)
-    return f"{start + 1 if length else start},{length}"
 
 
 # -- tests ---------------------------------------------------------------------------------------
