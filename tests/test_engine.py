@@ -410,3 +410,23 @@ def test_a_number_not_on_the_menu_says_so_when_that_costs_nothing_extra(assets, 
     with_note = f"{en.strings['no_choice'].format(number=9)}\n{en.menus['main']}"
     expected = with_note if segments.segments(with_note) == segments.segments(en.menus["main"]) else en.menus["main"]
     assert at_main.text == expected
+
+
+def test_an_alarm_reply_names_the_person_a_call_is_connected_to(assets, content):
+    """content/referrals.yaml `connect`: danger and a plain cry for help to the hotline, self-harm to 988;
+    never 911, which a caller is told to dial themselves."""
+    connect = content.content.connect
+    assert connect[Alarm.DANGER] == connect[Alarm.HELP_NOW] == "nhth" and connect[Alarm.SELF_HARM] == "988"
+    for text, alarm in ((DANGER[0], Alarm.DANGER), ("i want to kill myself", Alarm.SELF_HARM)):
+        _, reply = text_step(State(), text, assets, NOW)
+        assert (reply.kind, reply.alarm, reply.transfer) == ("danger", alarm, connect[alarm])
+        assert content.content.contacts[reply.transfer].phone in reply.text
+
+
+def test_menus_and_questions_back_expect_a_digit_and_pages_any_text(assets):
+    state, welcome = text_step(State(), "hi", assets, NOW)
+    state, menu = text_step(state, "1", assets, NOW + 1)
+    state, page = text_step(state, "1", assets, NOW + 2)
+    _, asked = text_step(State(), "papers", assets, NOW)
+    assert (welcome.expects, menu.expects, asked.expects) == ("digit",) * 3 and asked.kind == "clarify"
+    assert page.expects == "text" and page.transfer is None

@@ -41,7 +41,7 @@ def collect(root: Path, today: dt.date | None = None) -> tuple[Content | None, l
     topic_ids = [str(t["id"]) for t in catalogue.get("topics") or [] if isinstance(t, dict) and "id" in t]
     if not topic_ids:
         check.error("content/topics.yaml", (), "the topic catalogue lists no topics")
-    contacts = referrals.contacts(check, today)
+    contacts, connect = referrals.directory(check, today)
     tree = menus.menus(check, topic_ids)
     listing = check.source("content", "languages.yaml")
     codes = [str(c) for c in (listing.data or {}).get("languages") or []]
@@ -55,7 +55,7 @@ def collect(root: Path, today: dt.date | None = None) -> tuple[Content | None, l
         return None, check.problems
     content = Content(codes[0], MappingProxyType(languages), MappingProxyType(tree), MappingProxyType(contacts),
                       MappingProxyType(reader.commands), MappingProxyType(reader.switches),
-                      MappingProxyType(check.sources))
+                      MappingProxyType(connect), MappingProxyType(check.sources))
     return content, check.problems
 
 

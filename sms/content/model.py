@@ -121,4 +121,5 @@ class Content:
     contacts: MappingProxyType
     commands: MappingProxyType  # folded word -> command name
     switches: MappingProxyType  # folded word -> language code
+    connect: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # Alarm -> contact id to call
     sources: MappingProxyType = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)

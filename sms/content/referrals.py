@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..alarms import Alarm
 from .model import Contact
 from .source import Checker
 
@@ -14,8 +15,9 @@ STALE_DAYS = 365
 PHONE_LIKE = re.compile(r"(?<![\w-])(?:1-)?(?:\(?\d{3}\)?[- ]?)?\d{3}-\d{4}(?![\w-])|(?<![\w-])\d{5,6}(?![\w-])")
 
 
-def contacts(check: Checker, today: dt.date) -> dict[str, Contact]:
-    """The contacts of the directory, each checked: a unique id, a way to reach it, its source and date."""
+def directory(check: Checker, today: dt.date) -> tuple[dict[str, Contact], dict[Alarm, str]]:
+    """The contacts of the directory, each checked: a unique id, a way to reach it, its source and date;
+    and the contact a call that raises each alarm is connected to (`connect`)."""
     src = check.source("content", "referrals.yaml")
     out: dict[str, Contact] = {}
     for i, raw in enumerate((src.data or {}).get("contacts") or []):
@@ -37,7 +39,27 @@ def contacts(check: Checker, today: dt.date) -> dict[str, Contact]:
                        f"contact {cid} was last checked {checked}, over {STALE_DAYS} days ago: check it again")
         out[cid] = Contact(cid, str(raw.get("name", cid)), phone, text, web,
                            bool(raw.get("law_enforcement")), bool(raw.get("immigration")), checked)
-    return out
+    return out, _connections(check, src, out)
+
+
+def _connections(check: Checker, src, contacts: dict[str, Contact]) -> dict[Alarm, str]:
+    raw = (src.data or {}).get("connect") or {}
+    if not isinstance(raw, dict):
+        check.error(src, ("connect",), "connect maps an alarm (danger, self_harm, help_now) to a contact id")
+        return {}
+    found = {}
+    for key, cid in raw.items():
+        alarm = next((a for a in Alarm if a.value == key), None)
+        contact = contacts.get(str(cid))
+        if alarm is None:
+            check.error(src, ("connect", key), f"connect: {key!r} is not an alarm ({', '.join(a.value for a in Alarm)})")
+        elif contact is None or not contact.phone:
+            check.error(src, ("connect", key), f"connect: {alarm.value} goes to {cid!r}, which is no contact with a phone")
+        elif contact.phone == "911":
+            check.error(src, ("connect", key), "connect: never 911 (Twilio does not dial emergency numbers)")
+        else:
+            found[alarm] = contact.id
+    return found
 
 
 def numbers(contacts: dict[str, Contact]) -> set[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .reply import Count, Kind, Reply
+from .reply import Count, Expect, Kind, Reply
 from .state import State
 
 SESSION_MINUTES = 30
@@ -57,7 +57,7 @@ def _answer(state: State, reading, assets: Assets) -> tuple[State, Reply]:
     if alarm:  # answered in the language the alarm was raised in
         kind, lang = alarm
         return replace(state, lang=lang), Reply(content.languages[lang].strings[kind.value], Kind.DANGER,
-                                                events=(Count.DANGER,), alarm=kind)
+                                                events=(Count.DANGER,), alarm=kind, transfer=content.connect.get(kind))
     if command == "help":
         return state, Reply(say["help"], Kind.COMMAND)
     if reading.switch:
@@ -93,14 +93,14 @@ def _welcome(state: State, content, kind: Kind, prefix: str | None = None, event
     """The main menu, which is the welcome; prefix is a short notice put before the menu's own lines."""
     state = replace(state, menu=("main",), topic=None, page=0, choices=())
     text = _language(state, content).menus["main"]
-    return state, Reply(f"{prefix}\n{text}" if prefix else text, kind, events=events)
+    return state, Reply(f"{prefix}\n{text}" if prefix else text, kind, events=events, expects=Expect.DIGIT)
 
 
 def _show_menu(state: State, path: tuple[str, ...], content, kind: Kind = Kind.MENU):
     if path[-1] == "main":
         return _welcome(state, content, kind)
     state = replace(state, menu=path, topic=None, page=0, choices=())
-    return state, Reply(_language(state, content).menus[path[-1]], kind)
+    return state, Reply(_language(state, content).menus[path[-1]], kind, expects=Expect.DIGIT)
 
 
 def _back(state: State, content):
@@ -154,7 +154,7 @@ def _clarify(state: State, choices: tuple[str, ...], content, score: float | Non
     topics = _language(state, content).topics
     lines = [say["clarify"], *(f"{n} {topics[t].title}" for n, t in enumerate(choices, 1)), say["clarify_footer"]]
     state = replace(state, menu=state.menu or ("main",), topic=None, page=0, choices=choices)
-    return state, Reply("\n".join(lines), Kind.CLARIFY, topic=choices[0], score=score)
+    return state, Reply("\n".join(lines), Kind.CLARIFY, topic=choices[0], score=score, expects=Expect.DIGIT)
 
 
 def _free_text(state: State, reading, assets: Assets):

@@ -58,6 +58,11 @@ class Rendition:
         return self.content.default
 
     @property
+    def connect(self) -> MappingProxyType:
+        """Alarm -> the contact a call raising it is connected to (not SMS's to do: it sends the reply)."""
+        return self.content.connect
+
+    @property
     def menus(self) -> MappingProxyType:
         """The menu tree: menu id -> tuple of Entry."""
         return self.content.menus
