@@ -38,7 +38,13 @@ def collect(root: Path, today: dt.date | None = None) -> tuple[Content | None, l
     today = today or dt.date.today()
     check = Checker(root)
     catalogue = check.source("content", "topics.yaml").data or {}
-    topic_ids = [str(t["id"]) for t in catalogue.get("topics") or [] if isinstance(t, dict) and "id" in t]
+    topic_ids = catalogue_ids(catalogue, "topics")
+    answers = catalogue_ids(catalogue, "answers")
+    for item in catalogue.get("answers") or []:
+        if isinstance(item, dict) and str(item.get("part_of")) not in topic_ids:
+            check.error("content/topics.yaml", (), f"answer {item.get('id')} is part of {item.get('part_of')!r}, "
+                                                  "which is not a topic")
+    topic_ids += [a for a in answers if a not in topic_ids]
     if not topic_ids:
         check.error("content/topics.yaml", (), "the topic catalogue lists no topics")
     contacts, connect = referrals.directory(check, today)
@@ -57,6 +63,12 @@ def collect(root: Path, today: dt.date | None = None) -> tuple[Content | None, l
                       MappingProxyType(reader.commands), MappingProxyType(reader.switches),
                       MappingProxyType(connect), MappingProxyType(check.sources))
     return content, check.problems
+
+
+def catalogue_ids(catalogue: dict, key: str) -> list[str]:
+    """The ids under key (topics, answers) of the catalogue: answers are served like topics, each a short
+    direct reply that is part of a topic."""
+    return [str(t["id"]) for t in catalogue.get(key) or [] if isinstance(t, dict) and "id" in t]
 
 
 def _command_words(root: Path, codes: list[str]) -> set[str]:
