@@ -23,6 +23,7 @@ from .stores import StoreError
 log = logging.getLogger("sms.line")
 
 SAVE_ATTEMPTS = 5
+CARRIER_COMMANDS = ("stop", "start", "help")  # what Twilio's Advanced Opt-Out answers itself
 RECENT_REPLIES = 5  # replies remembered per number, to answer Twilio's retries identically
 UNMATCHED_DAYS = 30  # how long a kept unmatched text stays (SMS_KEEP_UNMATCHED)
 
@@ -67,13 +68,17 @@ class Line:
                 return True
         return False
 
-    def handle(self, number: str | None, body: str | None, sid: str | None = None,
-               now: float | None = None) -> engine.Reply:
-        """The reply to one text; the store is updated at most once per MessageSid."""
+    def handle(self, number: str | None, body: str | None, sid: str | None = None, now: float | None = None,
+               media: int = 0, answered: str | None = None) -> engine.Reply:
+        """The reply to one text (with media pictures or recordings); the store is updated at most once per
+        MessageSid. answered: the command (stop, start, help) the carrier's service has already answered
+        (Twilio's Advanced Opt-Out): its effect is recorded and nothing is sent."""
         now = time.time() if now is None else now
         body = body or ""
         assets = self.assets  # one content for the whole text, even if a reload lands meanwhile
-        inbound = assets.understanding.read(body)  # read once, at the door
+        inbound = assets.understanding.read(body, media)  # read once, at the door
+        if answered in CARRIER_COMMANDS:  # whatever its words, the text is that command
+            inbound = replace(inbound, command=answered, switch=None, number=None, answered=True)
         if not number:  # not a text Twilio would send: answered, but neither kept nor counted
             return self._step(engine.State(), inbound, assets, now)[1]
         key = number_key(number, self.settings.hash_secret)

@@ -327,3 +327,30 @@ def test_a_call_is_connected_only_to_a_contact_with_a_phone_never_911(content_co
     path.write_text(text, encoding="utf-8")
     line = _insert_after(path, "connect:", entry)
     _refused(content_copy, "content/referrals.yaml", line, needle)
+
+
+@pytest.mark.parametrize("written, read_as", [
+    ("  - Say what you can: where, when, what you saw.", "a pair of a name and a value"),
+    ("  - Yes", "yes-or-no (True)"),
+    ("  - 2023", "a number (2023)"),
+])
+def test_a_page_yaml_does_not_read_as_text_is_an_error_an_editor_understands(content_copy, written, read_as):
+    path = _topic_file("report", content_copy)
+    line = _insert_after(path, "pages:", written)
+    _refused(content_copy, "content/en/topics/report.yaml", line, "a page is not text", read_as, 'double quotes')
+
+
+def test_a_phrase_a_fixed_reply_and_a_command_word_must_be_text_too(content_copy):
+    line = _insert_after(_topic_file("rights", content_copy), "phrases:", "  - no")
+    _refused(content_copy, "content/en/topics/rights.yaml", line, "a phrase is not text", "yes-or-no (False)")
+    strings = content_copy / "content" / "en" / "strings.yaml"
+    text = strings.read_text(encoding="utf-8")
+    old = next(line for line in text.splitlines() if line.startswith("no_more: "))
+    strings.write_text(text.replace(old, "no_more: yes"), encoding="utf-8")
+    keywords = content_copy / "content" / "en" / "keywords.yaml"
+    keywords.write_text(keywords.read_text(encoding="utf-8").replace('"YES"]', "YES]", 1), encoding="utf-8")
+    with pytest.raises(ContentError) as raised:
+        render.load(content_copy)
+    found = str(raised.value)
+    assert "content/en/strings.yaml" in found and "fixed reply 'no_more' is not text: YAML read it as yes-or-no" in found
+    assert "content/en/keywords.yaml" in found and "a start word is not text: YAML read it as yes-or-no (True)" in found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import replace
 from types import MappingProxyType
 
 import pytest
@@ -316,8 +317,23 @@ def test_session_expires_after_session_minutes(assets, content, en, in_topic):
     new, reply = text_step(state, "hello", assets, later, session_minutes=5)
     assert reply.text == en.menus["main"]
     assert new.topic is None and new.menu == ("main",)
-    _, reply = text_step(state, "MORE", assets, later, session_minutes=5)
-    assert reply.text != en.topics[topic_id].pages[1]
+    _, reply = text_step(state, "1", assets, later, session_minutes=5)  # a number: the main menu's entry
+    assert reply.text == en.menus[content.menus["main"][0].target]
+
+
+@pytest.mark.parametrize("code, more", [("en", "MORE"), ("es", "MAS"), ("fr", "PLUS"), ("ar", "المزيد")])
+def test_more_after_a_long_silence_reads_on_where_the_texter_was(assets, content, code, more):
+    """A texter who had to hide the phone for hours sends MORE: the next page of the topic they were
+    reading (its header says which topic, and which page), in their language."""
+    topic = next(t for t in content.languages[code].topics.values() if len(t.pages) >= 3)
+    state = State(lang=code, menu=("main", "gethelp"), topic=topic.id, page=0, seen=NOW)
+    for hours in (1, 24 * 6):
+        new, reply = text_step(state, more, assets, NOW + hours * 3600)
+        assert reply.text == topic.pages[1] and (new.topic, new.page, new.lang) == (topic.id, 1, code)
+    _, reply = text_step(replace(state, page=len(topic.pages) - 1), more, assets, NOW + 3600)
+    assert reply.text == content.languages[code].strings["no_more"]
+    _, reply = text_step(State(lang=code, seen=NOW), more, assets, NOW + 3600)  # nothing was open: the welcome
+    assert reply.text == content.languages[code].menus["main"]
 
 
 def test_default_session_is_30_minutes(assets, content, en, in_topic):
@@ -430,3 +446,21 @@ def test_menus_and_questions_back_expect_a_digit_and_pages_any_text(assets):
     _, asked = text_step(State(), "papers", assets, NOW)
     assert (welcome.expects, menu.expects, asked.expects) == ("digit",) * 3 and asked.kind == "clarify"
     assert page.expects == "text" and page.transfer is None
+
+
+@pytest.mark.parametrize("code, text", [("en", "stop texting me"), ("en", "Dont text me!"), ("en", "pls dont text back"),
+                                        ("es", "no me escriban"), ("fr", "Ne m'écrivez plus"), ("ar", "لا تراسلني")])
+def test_a_plain_request_to_stop_is_a_stop(assets, content, code, text):
+    state, reply = text_step(State(), "hi", assets, NOW)
+    state, reply = text_step(state, text, assets, NOW + 10)
+    assert state.opted_out and reply.events == ("optout",)
+    assert reply.text == content.languages[code].strings["stopped"]
+
+
+@pytest.mark.parametrize("code, text", [("en", "EXIT"), ("en", "clear pls"), ("en", "Delete this."), ("es", "borra todo"),
+                                        ("es", "SALIR"), ("fr", "efface tout"), ("ar", "احذف المحادثة")])
+def test_quick_exit_words_and_phrases_forget_the_number(assets, content, code, text):
+    state, _ = text_step(State(), "hi", assets, NOW)
+    new, reply = text_step(state, text, assets, NOW + 10)
+    assert reply.forget and new == State(seen=NOW + 10)
+    assert reply.text == content.languages[code].strings["quick_exit"]

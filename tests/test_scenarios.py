@@ -1,7 +1,8 @@
 """Hand-written conversations (tests/scenarios/*.txt), replayed through the line as a texter lives them.
 
-A scenario is a script: its `>` lines are what the texter sends, `@ +N minutes` lines let time pass, and
-`#` lines at the top say what it shows. Everything else is the line's replies, which the run compares
+A scenario is a script: its `>` lines are what the texter sends (`> [picture]` a picture without words,
+`> [picture] words` one with words), `@ +N minutes` lines let time pass, and `#` lines at the top say what
+it shows. Everything else is the line's replies, which the run compares
 with what the line says now; `python -m pytest tests/test_scenarios.py --update` rewrites them, to be read
 in review as a diff and committed with the change that caused it. Each text goes through Line with the
 real content and model and a real SQLite store, so the State is saved (to_dict) and loaded (from_dict)
@@ -26,6 +27,7 @@ START = 1_800_000_000.0
 GAP = 20.0  # seconds between two texts
 WAIT = re.compile(r"@ \+(\d+) minutes?$")
 CHANNELS = ("sms",)
+PICTURE = "[picture]"
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,9 @@ def play(script: Script, line: Line) -> str:
             blocks.append(f"@ +{value // 60} minutes\n")
             continue
         now += GAP
-        blocks.append(exchange(value, line.handle(NUMBER, value, sid=f"SM{n:032d}", now=now)))
+        body = value.removeprefix(PICTURE).strip()
+        media = int(value.startswith(PICTURE))
+        blocks.append(exchange(value, line.handle(NUMBER, body, sid=f"SM{n:032d}", now=now, media=media)))
     return "\n".join(script.heading) + "\n\n" + "\n".join(blocks)
 
 

@@ -374,3 +374,50 @@ def test_create_app_reads_the_environment(monkeypatch, tmp_path, en):
     line = app.extensions["sms_line"]
     assert line.store.load(number_key(NUMBER, "env-secret")).version == 1
     assert line.settings.session_minutes == 5.0
+
+
+# -- pictures, voice notes and Twilio's own opt-out replies ------------------------------------------------
+
+
+def test_a_picture_alone_is_answered_in_the_conversations_language_and_keeps_the_place(client, content, en):
+    es = content.languages["es"]
+    post = lambda body, n, media="0", **extra: client.post(  # noqa: E731
+        "/sms", data=twilio_form(body, sid=f"SMm{n}", NumMedia=media, **extra))
+    assert one_message(post("hi", 1)) == en.menus["main"]
+    page = one_message(post("1", 2))
+    photo = {"MediaUrl0": "https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM0/Media/ME0",
+             "MediaContentType0": "image/jpeg"}
+    assert one_message(post("", 3, "1", **photo)) == en.strings["media"]
+    assert "1-888-373-7888" in en.strings["media"] and "MENU" in en.strings["media"]
+    assert one_message(post("1", 4)) != page  # still in the sub-menu: 1 opens its first entry
+    assert one_message(post("ES", 5)) == es.menus["main"]
+    assert one_message(post("", 6, "2", **photo)) == es.strings["media"]
+    assert one_message(post("HELP", 7, "1", **photo)) == es.strings["help"]  # media with words: the words count
+
+
+def test_media_urls_are_never_logged(client, caplog):
+    caplog.set_level(logging.DEBUG)
+    url = "https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM0/Media/ME-secret"
+    client.post("/sms", data=twilio_form("", sid="SMx", NumMedia="1", MediaUrl0=url))
+    assert "ME-secret" not in caplog.text
+
+
+@pytest.mark.parametrize("bad", ["x", "-1", "999", ""])
+def test_a_strange_media_count_is_read_as_none(client, en, bad):
+    assert one_message(client.post("/sms", data=twilio_form("hi", sid="SMy", NumMedia=bad))) == en.menus["main"]
+
+
+def test_what_twilio_answered_itself_is_recorded_and_not_answered_again(client, en):
+    """With Twilio's Advanced Opt-Out, Twilio replies to STOP, START and HELP and forwards them with
+    OptOutType: the line records the opt-out or opt-in and sends no second reply."""
+    post = lambda body, n, **extra: client.post("/sms", data=twilio_form(body, sid=f"SMo{n}", **extra))  # noqa: E731
+    assert one_message(post("hi", 1)) == en.menus["main"]
+    assert messages(post("STOP", 2, OptOutType="STOP")) == []
+    assert messages(post("hello", 3)) == []  # recorded: the number is opted out
+    assert messages(post("they are hurting me", 4)) == []
+    assert messages(post("UNSUBSCRIBE ME NOW", 5, OptOutType="STOP")) == []  # Twilio's own word: still stop
+    assert messages(post("START", 6, OptOutType="START")) == []
+    assert one_message(post("MENU", 7)) == en.menus["main"]  # opted in again
+    assert messages(post("HELP", 8, OptOutType="HELP")) == []
+    assert one_message(post("HELP", 9)) == en.strings["help"]  # without Advanced Opt-Out: the line's own
+    assert one_message(post("STOP", 10)) == en.strings["stopped"]

@@ -41,14 +41,18 @@ class LanguageChecker:
         kw = keywords.data or {}
         own_commands = set()
         for command in COMMANDS:
-            for word in (kw.get("commands") or {}).get(command) or []:
-                self._claim(self.commands, fold(str(word)), command, keywords, ("commands", command), "command")
-                own_commands.add(fold(str(word)))
-        alarms = {alarm: phrases(kw.get(alarm.value)) for alarm in Alarm}
+            words = check.texts(keywords, ("commands", command), (kw.get("commands") or {}).get(command),
+                                f"a {command} word")
+            for word in words:
+                self._claim(self.commands, fold(word), command, keywords, ("commands", command), "command")
+                own_commands.add(fold(word))
+        alarms = {alarm: phrases(check.texts(keywords, (alarm.value,), kw.get(alarm.value), f"a {alarm.value} phrase"))
+                  for alarm in Alarm}
         if not alarms[Alarm.DANGER]:
             check.error(keywords, ("danger",), "no danger phrases: the line could not spot a texter in danger")
         labels_src = check.source("content", code, "contacts.yaml")
-        labels = {str(cid): str(label).strip() for cid, label in (labels_src.data or {}).items()}
+        labels = {str(cid): label.strip() for cid, value in (labels_src.data or {}).items()
+                  if (label := check.text(labels_src, (cid,), value, f"the short name of {cid}")) is not None}
         for cid, label in labels.items():
             self.numbers_known(labels_src, (cid,), label)
         found = {}
@@ -61,7 +65,8 @@ class LanguageChecker:
         return Language(
             code, str(info.get("name", code)), bool(info.get("reviewed")),
             MappingProxyType(strings), MappingProxyType(found), MappingProxyType(labels),
-            MappingProxyType(alarms), phrases(kw.get("calm")), frozenset(own_commands),
+            MappingProxyType(alarms), phrases(check.texts(keywords, ("calm",), kw.get("calm"), "a calm phrase")),
+            frozenset(own_commands),
             shorthand=MappingProxyType({fold(str(k)): fold(str(v)) for k, v in (kw.get("shorthand") or {}).items()}),
             synonyms=MappingProxyType({fold(str(k)): fold(str(v)) for k, v in (kw.get("synonyms") or {}).items()}),
             stopwords=frozenset(fold(str(w)) for w in kw.get("stopwords") or []),
@@ -98,8 +103,10 @@ class LanguageChecker:
         data = src.data
         strings = {}
         for key in STRINGS:
-            if not isinstance(data.get(key), str):
+            if key not in data:
                 check.error(src, (key,), f"fixed reply {key!r} is missing")
+                continue
+            if check.text(src, (key,), data[key], f"fixed reply {key!r}") is None:
                 continue
             strings[key] = data[key].strip(" ")
             self.numbers_known(src, (key,), strings[key])
@@ -110,7 +117,8 @@ class LanguageChecker:
                 check.error(src, (key,), f"fixed reply {key!r} has a {{placeholder}} the line does not fill "
                                          f"(it may use: {names})")
                 del strings[key]
-        titles = data.get("menus") or {}
+        titles = {k: t for k, v in (data.get("menus") or {}).items()
+                  if (t := check.text(src, ("menus", k), v, f"the title of menu {k}")) is not None}
         for menu_id, title in titles.items():
             self.numbers_known(src, ("menus", str(menu_id)), str(title))
         for menu_id in self.menus:

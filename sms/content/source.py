@@ -55,6 +55,19 @@ def read_yaml(path: Path):
         return None
 
 
+def read_as(value) -> str:
+    """What YAML made of a value that should have been text, in an editor's words."""
+    if isinstance(value, dict):
+        return "a pair of a name and a value (a colon followed by a space does that)"
+    if isinstance(value, bool):
+        return f"yes-or-no ({value})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if isinstance(value, list):
+        return "a list"
+    return "nothing" if value is None else type(value).__name__
+
+
 class Checker:
     """Gathers the problems of everything read, instead of stopping at the first."""
 
@@ -72,6 +85,23 @@ class Checker:
     def error(self, src: Source | str, path: tuple, message: str) -> None:
         """A problem that stops the line from starting, at path in src (a file name alone: no line)."""
         self.problems.append(_problem(src, path, message, True))
+
+    def text(self, src: Source, path: tuple, value, what: str) -> str | None:
+        """value when it is text; else None, and an error saying how YAML read it and how to quote it."""
+        if isinstance(value, str):
+            return value
+        self.error(src, path, f"{what} is not text: YAML read it as {read_as(value)}. Put it in double "
+                              'quotes: "..."')
+        return None
+
+    def texts(self, src: Source, path: tuple, values, what: str) -> list[str]:
+        """The items of a list that are text, each other item reported (see text())."""
+        if values is None:
+            return []
+        if not isinstance(values, list):
+            self.error(src, path, f"{what} must be a list of texts, one per line starting with '- '")
+            return []
+        return [t for i, v in enumerate(values) if (t := self.text(src, (*path, i), v, what)) is not None]
 
     def warn(self, src: Source | str, path: tuple, message: str) -> None:
         """A problem the operator should read, at path in src (a file name alone: no line)."""

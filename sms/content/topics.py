@@ -17,9 +17,9 @@ def topic(languages, code: str, topic_id: str, labels_src) -> Topic | None:
         return None
     if data.get("id") != topic_id:
         check.error(src, ("id",), f"id is {data.get('id')!r} but the file is named for {topic_id!r}")
-    title = str(data.get("title") or "").strip()
-    pages = [str(p).strip() for p in data.get("pages") or [] if str(p).strip()]
-    phrases = tuple(str(p).strip() for p in data.get("phrases") or [] if str(p).strip())
+    title = (check.text(src, ("title",), data.get("title") or "", "the title") or "").strip()
+    pages = [p.strip() for p in check.texts(src, ("pages",), data.get("pages"), "a page") if p.strip()]
+    phrases = tuple(p.strip() for p in check.texts(src, ("phrases",), data.get("phrases"), "a phrase") if p.strip())
     if not title or not pages:
         check.error(src, (), "a topic needs a title and at least one page")
         return None

@@ -29,11 +29,14 @@ class Assets:
 def step(state: State, reading, assets: Assets, now: float, session_minutes: float = SESSION_MINUTES):
     """Answer one incoming text, read once at the door (assets.understanding.read): the new state and the
     reply."""
-    if state.seen is None or now - state.seen > session_minutes * 60:
+    expired = state.seen is None or now - state.seen > session_minutes * 60
+    if expired and not (reading.command == "more" and state.topic):  # MORE after a silence: read on
         state = State(lang=state.lang, opted_out=state.opted_out)
     if reading.command and reading.language:  # AYUDA, PARAR: the reply, and the conversation, in their language
         state = replace(state, lang=reading.language)
     new, reply = _answer(state, reading, assets)
+    if reading.answered:  # the carrier's service has sent its own reply: never a second one
+        reply = replace(reply, text=None)
     return replace(new, seen=now), reply
 
 
@@ -60,6 +63,8 @@ def _answer(state: State, reading, assets: Assets) -> tuple[State, Reply]:
                                                 events=(Count.DANGER,), alarm=kind, transfer=content.connect.get(kind))
     if command == "help":
         return state, Reply(say["help"], Kind.COMMAND)
+    if reading.media and not reading.words:  # a picture or a voice note alone: say so, keep the place
+        return state, Reply(say["media"], Kind.MEDIA)
     if reading.switch:
         return _welcome(State(lang=reading.switch), content, Kind.COMMAND, events=(Count.LANGUAGE.of(reading.switch),))
     if command == "exit":

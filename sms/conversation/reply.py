@@ -23,6 +23,7 @@ class Kind(StrEnum):
     DANGER = "danger"  # an alarm's reply: emergency contacts first
     COMMAND = "command"  # the answer to a command word (HELP, MENU, STOP, ...)
     SILENT = "silent"  # nothing is sent (a number that opted out)
+    MEDIA = "media"  # a picture or recording without words: the line cannot open it
 
 
 class Count(StrEnum):

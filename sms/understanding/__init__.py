@@ -53,9 +53,10 @@ class Understanding:
                            {tuple(fold(p).split()): code for code, lang in content.languages.items()
                             for p in lang.asks_for if fold(p)})
 
-    def read(self, text: str) -> reading.Reading:
-        """text, read once for everything after."""
-        return reading.read(text or "", self._commands, self._switches, self._command_languages, self.detector.script)
+    def read(self, text: str, media: int = 0) -> reading.Reading:
+        """text (and how many pictures or recordings came with it), read once for everything after."""
+        return reading.read(text or "", self._commands, self._switches, self._command_languages, self.detector.script,
+                            media)
 
     def _semantic(self, text: reading.Reading) -> semantic.Semantic | None:
         return self.semantic.read(text.raw) if self.semantic and text.free else None

@@ -16,7 +16,9 @@ class Reading:
     None; switch: the language code the whole text asks to switch to; number: the small number the whole
     text is ("2", " 2. "); language: the language of a command word only one language other than the
     default has (AYUDA, PARAR), whose reply comes in it; script: the language whose own script most of
-    its letters are in (Arabic), if any. free: none of those, and some words: a question or a statement,
+    its letters are in (Arabic), if any; media: how many pictures or recordings came with it (never opened); answered: the carrier's service has
+    already replied to this command (Twilio's Advanced Opt-Out), so the line records it and sends nothing.
+    free: none of those, and some words: a question or a statement,
     the only kind of text the model reads.
     """
 
@@ -28,6 +30,8 @@ class Reading:
     number: int | None
     language: str | None = None
     script: str | None = None
+    media: int = 0
+    answered: bool = False
 
     @property
     def free(self) -> bool:
@@ -41,9 +45,10 @@ def number(text: str) -> int | None:
     return int(digits) if digits.isascii() and digits.isdecimal() and len(digits) <= 2 else None
 
 
-def read(text: str, commands, switches, command_languages, script=lambda text: None) -> Reading:
+def read(text: str, commands, switches, command_languages, script=lambda text: None, media: int = 0) -> Reading:
     """text read against the content's command words, language switches and the languages that alone
-    have a command word (each: folded word -> meaning); script(text): the language whose script it is in."""
+    have a command word (each: folded word -> meaning); script(text): the language whose script it is in;
+    media: the pictures or recordings that came with it."""
     folded = fold(text)
     return Reading(text, folded, tuple(folded.split()), commands.get(folded), switches.get(folded), number(text),
-                   command_languages.get(folded), script(text))
+                   command_languages.get(folded), script(text), media)

@@ -34,6 +34,12 @@ def signature_ok() -> bool:
                                   request.headers.get(SIGNATURE_SETTINGS_HEADER))
 
 
+def _media(form) -> int:
+    """How many pictures or recordings came with the text (NumMedia); their URLs are never read."""
+    raw = (form.get("NumMedia") or "0").strip()
+    return int(raw) if raw.isdecimal() and len(raw) <= 2 else 0
+
+
 def twiml(text: str | None) -> Response:
     """A TwiML response with one message, or none when text is None."""
     return Response(twilio.twiml_message(text), mimetype="application/xml")
@@ -54,7 +60,8 @@ def sms() -> Response:
     line = current_app.extensions["sms_line"]
     form = request.form
     try:
-        reply = line.handle(form.get("From"), form.get("Body"), form.get("MessageSid"))
+        reply = line.handle(form.get("From"), form.get("Body"), form.get("MessageSid"), media=_media(form),
+                            answered=(form.get("OptOutType") or "").strip().lower() or None)
     except Exception as exc:  # the texter must still get a way forward
         # where it failed, without the exception's message: it may quote the body
         log.error("reply failed: %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
