@@ -18,7 +18,9 @@ CURLY = "\u2019"
 
 
 def _ids(path):
-    return [t["id"] for t in yaml.safe_load(path.read_text(encoding="utf-8"))["topics"]]
+    """The ids of a catalogue: its topics and its answers (each served as a topic)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [t["id"] for key in ("topics", "answers") for t in data.get(key) or []]
 
 
 def _topic_file(topic_id, root=ROOT, lang="en"):

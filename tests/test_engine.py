@@ -167,10 +167,11 @@ def test_more_outside_a_topic_shows_the_menu_the_texter_is_in(assets, content, e
 
 def test_back_goes_up_one_level(assets, content, en, in_topic):
     state, _, menu = in_topic
-    state, (to_menu, to_main, still_main) = run(assets, ["BACK", "back", "Back."], state=state)
-    assert to_menu.text == en.menus[menu]
-    assert to_main.text == en.menus["main"]
-    assert still_main.text == en.menus["main"]
+    path = state.menu
+    assert path[-1] == menu and len(path) >= 2
+    state, replies = run(assets, ["BACK", "back", "Back.", "BACK", "BACK"], state=state)
+    upward = [en.menus[m] for m in reversed(path)]  # the topic's menu, each menu above it, then main again
+    assert [r.text for r in replies] == (upward + [en.menus["main"]] * 5)[:5]
     assert state.menu == ("main",) and state.topic is None
 
 
