@@ -1,9 +1,10 @@
 """The conversation: step(state, inbound, assets, now) -> (state, reply). Pure: no I/O, no clock, no web.
 
 Checks run in the order of DESIGN.md: opt-out words, alarms (danger now, self-harm, a plain cry for
-help), HELP, language switch, quick exit, MENU, BACK, MORE, a numbered choice, a text that asks for a
-language, then free text (answer, ask, or admit). A session that has been silent longer than the session
-timeout starts again at the welcome, in the language last chosen.
+help), HELP, a picture without words, language switch, quick exit, MENU, BACK, MORE, a numbered choice, a
+text that asks for a language, then free text (answer, ask, or admit). A session that has been silent
+longer than the session timeout starts again at the welcome, in the language last chosen; only MORE reads
+on in the topic that was open. A command the carrier's service already answered is recorded, not answered.
 """
 
 from __future__ import annotations
