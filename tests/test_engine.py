@@ -400,7 +400,7 @@ def test_clear_question_reaches_its_topic(assets, content, en, text, topic_id):
             assert more.text == en.topics[topic_id].pages[1]
 
 
-@pytest.mark.parametrize("text", ["xqzv blorf", "asdfgh qwerty", "k", "???", "\U0001F600\U0001F600"])
+@pytest.mark.parametrize("text", ["xqzv blorf", "asdfgh qwerty", "kq", "???", "\U0001F600\U0001F600"])
 def test_gibberish_is_admitted_with_a_way_forward(assets, content, en, text):
     _, (welcome, reply) = run(assets, ["hi", text])
     assert reply.kind == "unknown"
@@ -465,3 +465,35 @@ def test_quick_exit_words_and_phrases_forget_the_number(assets, content, code, t
     new, reply = text_step(state, text, assets, NOW + 10)
     assert reply.forget and new == State(seen=NOW + 10)
     assert reply.text == content.languages[code].strings["quick_exit"]
+
+
+@pytest.mark.parametrize("code, texts", [("en", ["hi", "thanks!", "ok", "no"]), ("es", ["hola", "gracias", "ok", "vale"]),
+                                         ("fr", ["bonjour", "merci", "d'accord", "ok"]), ("ar", ["مرحبا", "شكرا", "تمام", "ok"])])
+def test_manners_in_the_middle_of_a_conversation_get_a_short_reply_and_keep_the_place(assets, content, code, texts):
+    lang = content.languages[code]
+    topic = next(t for t in lang.topics.values() if len(t.pages) >= 3)
+    state = State(lang=code, menu=("main", "gethelp"), topic=topic.id, page=0, seen=NOW)
+    for text, key in zip(texts, ("greeted", "thanked", "noted", "noted"), strict=True):
+        new, reply = text_step(state, text, assets, NOW + 60)
+        assert (reply.text, reply.kind) == (lang.strings[key], "command"), text
+        assert new.topic == topic.id and new.lang == code
+        assert "MENU" in reply.text or "قائمة" in reply.text
+    new, reply = text_step(new, lang_more(code), assets, NOW + 120)
+    assert reply.text == topic.pages[1]  # still where they were
+
+
+def lang_more(code):
+    return {"en": "MORE", "es": "MAS", "fr": "PLUS", "ar": "المزيد"}[code]
+
+
+def test_a_greeting_in_another_language_starts_over_in_it(assets, content):
+    state, _ = text_step(State(), "hi", assets, NOW)
+    state, _ = text_step(state, "1", assets, NOW + 10)
+    new, reply = text_step(state, "hola", assets, NOW + 20)
+    assert reply.text == content.languages["es"].menus["main"] and new.lang == "es"
+    new, reply = text_step(new, "bonjour", assets, NOW + 30)
+    assert reply.text == content.languages["fr"].menus["main"] and new.lang == "fr"
+    new, reply = text_step(new, "hello", assets, NOW + 40)  # English greetings are everyone's: French stays
+    assert reply.text == content.languages["fr"].strings["greeted"] and new.lang == "fr"
+    _, first = text_step(State(), "thanks", assets, NOW)  # manners as a first text: the welcome
+    assert first.text == content.languages["en"].menus["main"]

@@ -168,10 +168,13 @@ def test_a_greeting_as_first_text_picks_its_language(assets, content):
     for text, code in (("hola", "es"), ("Buenos días", "es"), ("bonjour", "fr"), ("مرحبا", "ar")):
         new, reply = text_step(State(), text, assets, NOW)
         assert reply.text == content.languages[code].menus["main"] and new.lang == code, text
-    # later in a conversation, or once a language was chosen, a greeting flips nothing
+    # later in a conversation a greeting in another language starts over in it; an English one ("hi", the
+    # default language's, which everyone uses) keeps the language chosen
     chosen = State(lang="en", menu=("main",), seen=NOW)
     new, reply = text_step(chosen, "hola", assets, NOW + 60)
-    assert new.lang == "en"
+    assert new.lang == "es" and reply.text == content.languages["es"].menus["main"]
+    new, reply = text_step(new, "hi", assets, NOW + 70)
+    assert new.lang == "es" and reply.text == content.languages["es"].strings["greeted"]
 
 
 def test_asking_for_a_language_switches_to_it_and_answers_in_it(assets, content):

@@ -8,7 +8,7 @@ from types import MappingProxyType
 from ..alarms import Alarm
 from ..text import fold
 from . import referrals, topics
-from .model import COMMANDS, EXAMPLES, PLACEHOLDERS, STRINGS, Contact, Language
+from .model import COMMANDS, EXAMPLES, PLACEHOLDERS, SOCIAL, STRINGS, Contact, Language
 from .source import Checker, Source
 
 # What each alarm's reply must give, whatever else it says
@@ -74,6 +74,7 @@ class LanguageChecker:
             examples=MappingProxyType(self._examples(code)),
             greetings=self._texts(meta, info, "greetings", self.switches),
             asks_for=self._texts(meta, info, "asks_for", self.switches),
+            social=MappingProxyType(self._social(keywords, kw)),
             script=str(info["script"]).upper() if info.get("script") else None,
             alphabet=str(info.get("alphabet", "gsm")),
             plain_letters=bool(info.get("plain_letters")),
@@ -149,6 +150,17 @@ class LanguageChecker:
             else:
                 texts.append(item.strip())
         return tuple(texts)
+
+    def _social(self, keywords: Source, kw: dict) -> dict[str, tuple[str, ...]]:
+        """keywords.yaml social: for each kind of SOCIAL, whole texts that are manners, not questions."""
+        data = kw.get("social") or {}
+        if not isinstance(data, dict):
+            self.check.error(keywords, ("social",), f"social holds lists named {', '.join(SOCIAL)}")
+            return {}
+        for key in data:
+            if key not in SOCIAL:
+                self.check.error(keywords, ("social", key), f"unknown key {key!r}: social holds {', '.join(SOCIAL)}")
+        return {key: self._texts(keywords, data, key, self.switches) for key in SOCIAL}
 
     def _examples(self, code: str) -> dict[str, tuple[str, ...]]:
         """examples.yaml: for each key of EXAMPLES, whole texts that teach the model what it means."""

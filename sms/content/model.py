@@ -18,6 +18,7 @@ STRINGS = (
     "contacts_intro", "contact_call", "contact_text", "contact_call_or_text", "contact_web",
     "label_police", "label_immigration", "clarify", "clarify_footer", "unknown", "danger", "self_harm", "help_now", "help",
     "stopped", "started", "quick_exit", "error", "no_more", "no_choice", "detected", "media",
+    "greeted", "thanked", "noted",
 )
 # The {placeholders} each fixed reply may use, with sample values; the others may use none.
 PLACEHOLDERS = {"page_header": {"title": "T", "page": 1, "pages": 2}, "contact_call": {"phone": "1"},
@@ -25,6 +26,8 @@ PLACEHOLDERS = {"page_header": {"title": "T", "page": 1, "pages": 2}, "contact_c
                 "detected": {"code": "EN"}, "no_choice": {"number": 9}}
 # examples.yaml: whole texts for each alarm, near misses that are no alarm, texts about something else
 EXAMPLES = (*(a.value for a in Alarm), "not_danger", "out_of_scope")
+# keywords.yaml social: whole short texts that are manners, not questions (greetings are language.yaml's)
+SOCIAL = ("thanks", "ok")
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,7 @@ class Language:
     examples: MappingProxyType = field(repr=False)  # examples.yaml key -> its texts
     greetings: tuple[str, ...] = ()  # whole first texts that are in this language
     asks_for: tuple[str, ...] = ()  # phrases that ask for this language
+    social: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # SOCIAL kind -> whole texts
     script: str | None = None  # the Unicode script only this language is written in (ARABIC), if any
     alphabet: str = "gsm"  # gsm: every text must fit GSM-7 (cheap); ucs2: the script needs UCS-2
     plain_letters: bool = False  # accented letters GSM-7 lacks are sent without their accent

@@ -1,8 +1,8 @@
 """The conversation: step(state, inbound, assets, now) -> (state, reply). Pure: no I/O, no clock, no web.
 
 Checks run in the order of DESIGN.md: opt-out words, alarms (danger now, self-harm, a plain cry for
-help), HELP, a picture without words, language switch, quick exit, MENU, BACK, MORE, a numbered choice, a
-text that asks for a language, then free text (answer, ask, or admit). A session that has been silent
+help), HELP, a picture without words, language switch, quick exit, MENU, BACK, MORE, a numbered choice,
+manners in a conversation ("hi", "thanks", "ok"), a text that asks for a language, then free text (answer, ask, or admit). A session that has been silent
 longer than the session timeout starts again at the welcome, in the language last chosen; only MORE reads
 on in the topic that was open. A command the carrier's service already answered is recorded, not answered.
 """
@@ -78,10 +78,25 @@ def _answer(state: State, reading, assets: Assets) -> tuple[State, Reply]:
         return _more(state, content)
     if reading.number is not None:
         return _choose(state, reading.number, content)
+    if reading.social and state.menu:  # "hi", "thanks", "ok" in the middle of a conversation
+        return _social(state, reading.social, content)
     asked = understanding.asked_language(reading, first_text=state.lang is None and not state.menu)
     if asked and asked[0] != (state.lang or content.default):  # "no hablo ingles", "hola" first: go on in it
         return _asked_language(replace(state, lang=asked[0]), reading, assets, bare=asked[1])
     return _free_text(state, reading, assets)
+
+
+SOCIAL_REPLIES = {"greeting": "greeted", "thanks": "thanked", "ok": "noted"}
+
+
+def _social(state: State, social: tuple[str, str], content):
+    """A short friendly reply that says what to do next, the conversation kept; a greeting in another of
+    the line's languages starts over in that language ("hola" in English), except an English one ("hi" in
+    Spanish): as with STOP and HELP, the default language's words are everyone's."""
+    kind, code = social
+    if kind == "greeting" and code not in (state.lang or content.default, content.default):
+        return _welcome(State(lang=code), content, Kind.WELCOME, events=(Count.LANGUAGE.of(code),))
+    return state, Reply(_language(state, content).strings[SOCIAL_REPLIES[kind]], Kind.COMMAND)
 
 
 def _asked_language(state: State, reading, assets: Assets, bare: bool):

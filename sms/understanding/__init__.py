@@ -35,8 +35,7 @@ class Understanding:
 
     def __init__(self, content, semantic_ranker: semantic.SemanticRanker | None = None, problem: str | None = None):
         """problem: why there is no semantic ranker (None when there is one)."""
-        self._commands, self._switches = content.commands, content.switches
-        self._command_languages = command_languages(content)
+        self._words = reading.Words(content.commands, content.switches, command_languages(content), social(content))
         self.semantic = semantic_ranker
         self.problem = problem or (None if semantic_ranker else "built without the model")
         self.lexical = {
@@ -55,8 +54,7 @@ class Understanding:
 
     def read(self, text: str, media: int = 0) -> reading.Reading:
         """text (and how many pictures or recordings came with it), read once for everything after."""
-        return reading.read(text or "", self._commands, self._switches, self._command_languages, self.detector.script,
-                            media)
+        return reading.read(text or "", self._words, self.detector.script, media)
 
     def _semantic(self, text: reading.Reading) -> semantic.Semantic | None:
         return self.semantic.read(text.raw) if self.semantic and text.free else None
@@ -132,6 +130,17 @@ def command_languages(content) -> dict[str, str]:
         for word in language.command_words:
             owners.setdefault(word, []).append(code)
     return {word: codes[0] for word, codes in owners.items() if len(codes) == 1 and codes[0] != content.default}
+
+
+def social(content) -> dict[str, tuple[str, str]]:
+    """Whole texts that are manners, folded -> (kind, language): each language's greetings, thanks and
+    ok's. A text two languages share keeps the first language's meaning."""
+    found: dict[str, tuple[str, str]] = {}
+    for code, language in content.languages.items():
+        for kind, texts in (("greeting", language.greetings), *language.social.items()):
+            for text in texts:
+                found.setdefault(fold(text), (kind, code))
+    return found
 
 
 def examples(content) -> list[semantic.Example]:

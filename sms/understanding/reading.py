@@ -17,7 +17,8 @@ class Reading:
     text is ("2", " 2. "); language: the language of a command word only one language other than the
     default has (AYUDA, PARAR), whose reply comes in it; script: the language whose own script most of
     its letters are in (Arabic), if any; media: how many pictures or recordings came with it (never opened); answered: the carrier's service has
-    already replied to this command (Twilio's Advanced Opt-Out), so the line records it and sends nothing.
+    already replied to this command (Twilio's Advanced Opt-Out), so the line records it and sends nothing;
+    social: (greeting, thanks or ok, the language) when the whole text is manners rather than a question.
     free: none of those, and some words: a question or a statement,
     the only kind of text the model reads.
     """
@@ -32,6 +33,7 @@ class Reading:
     script: str | None = None
     media: int = 0
     answered: bool = False
+    social: tuple[str, str] | None = None
 
     @property
     def free(self) -> bool:
@@ -45,10 +47,21 @@ def number(text: str) -> int | None:
     return int(digits) if digits.isascii() and digits.isdecimal() and len(digits) <= 2 else None
 
 
-def read(text: str, commands, switches, command_languages, script=lambda text: None, media: int = 0) -> Reading:
-    """text read against the content's command words, language switches and the languages that alone
-    have a command word (each: folded word -> meaning); script(text): the language whose script it is in;
-    media: the pictures or recordings that came with it."""
+def read(text: str, words: "Words", script=lambda text: None, media: int = 0) -> Reading:
+    """text read against the content's whole-text words (Words); script(text): the language whose script
+    it is in; media: the pictures or recordings that came with it."""
     folded = fold(text)
-    return Reading(text, folded, tuple(folded.split()), commands.get(folded), switches.get(folded), number(text),
-                   command_languages.get(folded), script(text), media)
+    return Reading(text, folded, tuple(folded.split()), words.commands.get(folded), words.switches.get(folded),
+                   number(text), words.command_languages.get(folded), script(text), media,
+                   social=words.social.get(folded))
+
+
+@dataclass(frozen=True)
+class Words:
+    """What whole texts mean, each folded: commands (-> command name), language switches (-> code), the
+    command words only one language has (-> that language), and manners (-> (kind, language))."""
+
+    commands: dict
+    switches: dict
+    command_languages: dict
+    social: dict
