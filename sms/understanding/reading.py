@@ -47,7 +47,7 @@ def number(text: str) -> int | None:
     return int(digits) if digits.isascii() and digits.isdecimal() and len(digits) <= 2 else None
 
 
-def read(text: str, words: "Words", script=lambda text: None, media: int = 0) -> Reading:
+def read(text: str, words: Words, script=lambda text: None, media: int = 0) -> Reading:
     """text read against the content's whole-text words (Words); script(text): the language whose script
     it is in; media: the pictures or recordings that came with it."""
     folded = fold(text)
