@@ -356,3 +356,30 @@ def test_a_phrase_a_fixed_reply_and_a_command_word_must_be_text_too(content_copy
     found = str(raised.value)
     assert "content/en/strings.yaml" in found and "fixed reply 'no_more' is not text: YAML read it as yes-or-no" in found
     assert "content/en/keywords.yaml" in found and "a start word is not text: YAML read it as yes-or-no (True)" in found
+
+
+def test_no_reply_shows_what_the_line_is_about_in_its_first_words():
+    """A lock screen shows the first 40 characters of a message to whoever holds the phone."""
+    assert [str(p) for p in render.check(ROOT) if "lock screen" in p.message] == []
+
+
+def test_a_title_that_names_trafficking_is_warned_of(content_copy):
+    path = _topic_file("rights", content_copy)
+    title = _line_of(path, "title:")
+    _edit(path, "title: Your rights", "title: Trafficking victims' rights")
+    warned = [p for p in render.check(content_copy) if "lock screen" in p.message]
+    found = [p for p in warned if p.file == "content/en/topics/rights.yaml"]
+    assert found and all(not p.error and p.line == title for p in warned if p in found)
+    assert {p.file for p in warned if p.file.startswith("content/en/")} == {"content/en/topics/rights.yaml",
+                                                                           "content/en/strings.yaml"}  # its menu too
+    assert "'trafficking'" in found[0].message and "Trafficking victims' rights (1/" in found[0].message
+
+
+def test_a_long_topic_and_a_short_page_are_warned_of(content_copy):
+    path = _topic_file("report", content_copy)
+    _insert_after(path, "pages:", '  - "Short."')
+    for n in range(4):
+        _insert_after(path, "pages:", f'  - "{"Say what you saw, and when. " * 12}{n}"')
+    messages = [p.message for p in render.check(content_copy) if p.file == "content/en/topics/report.yaml"]
+    assert any("segments before all its contacts" in m for m in messages), messages
+    assert any(re.match(r"message \d+ holds \d+ of the 459 characters it could: join its page", m) for m in messages)

@@ -78,6 +78,7 @@ class LanguageChecker:
             script=str(info["script"]).upper() if info.get("script") else None,
             alphabet=str(info.get("alphabet", "gsm")),
             plain_letters=bool(info.get("plain_letters")),
+            discreet=phrases_words(check.texts(meta, ("discreet",), info.get("discreet"), "a discreet word")),
         )
 
     def numbers_known(self, src: Source, path: tuple, text: str) -> None:
@@ -203,6 +204,11 @@ class LanguageChecker:
             part = f"{len(wanted) - len(missing)}/{len(wanted)} {what}"
             parts.append(f"{part} (missing: {', '.join(missing)})" if missing else part)
         self.check.warn(f"content/{code}", (), f"language {code}: {', '.join(parts)}")
+
+
+def phrases_words(raw) -> tuple[str, ...]:
+    """Single words folded, each keeping a trailing * (any ending)."""
+    return tuple(words[0] for words in phrases(raw) if len(words) == 1)
 
 
 def phrases(raw) -> tuple[tuple[str, ...], ...]:

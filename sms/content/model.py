@@ -110,6 +110,7 @@ class Language:
     script: str | None = None  # the Unicode script only this language is written in (ARABIC), if any
     alphabet: str = "gsm"  # gsm: every text must fit GSM-7 (cheap); ucs2: the script needs UCS-2
     plain_letters: bool = False  # accented letters GSM-7 lacks are sent without their accent
+    discreet: tuple[str, ...] = ()  # words a reply's first words must not have (a lock screen shows them; * any ending)
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,15 @@ from types import MappingProxyType
 
 from ... import content as content_module
 from ...content import Content, ContentError, Problem
+from ...text import fold
 from .. import paging
 from ..written import contact_line, ltr_numbers
 from . import segments
 
 WELCOME_SEGMENTS = 2
+MAX_MESSAGES = 4  # a topic's messages, at most, for a reader to reach all its contacts
+MAX_BEFORE_CONTACTS = 8  # segments a reader pays before the last page, which gives all the contacts
+PREVIEW = 40  # characters of a message a phone's lock screen or notification shows
 
 
 @dataclass(frozen=True)
@@ -127,8 +131,29 @@ class _Renderer:
             lines = [sendable(contact_line(self.content.contacts[cid], sendable(lang.labels[cid]), strings))
                      for cid in topic.contacts]
             topics[topic.id] = RenderedTopic(topic.id, title, self.pages(file, title, pages, lines, strings))
-        return RenderedLanguage(lang.code, lang.name, MappingProxyType(strings),
-                                MappingProxyType(self.menus(lang.code, strings, topics)), MappingProxyType(topics))
+        menus = self.menus(lang.code, strings, topics)
+        self.discreet(lang, strings, menus, topics)
+        return RenderedLanguage(lang.code, lang.name, MappingProxyType(strings), MappingProxyType(menus),
+                                MappingProxyType(topics))
+
+    def discreet(self, lang, strings: dict, menus: dict, topics: dict) -> None:
+        """Warn of each reply whose first words (what a lock screen shows) say what the line is about."""
+        def said(text: str) -> str | None:
+            first = fold(text[:PREVIEW]).split()
+            return next((w for w in first for word in lang.discreet
+                         if w == word or word.endswith("*") and w.startswith(word[:-1])), None)
+
+        where = f"content/{lang.code}/strings.yaml"
+        replies = [(where, (key,), text) for key, text in strings.items() if not key.startswith("menu:")]
+        replies += [(where, ("menus", menu_id), text) for menu_id, text in menus.items()]
+        replies += [(f"content/{lang.code}/topics/{t.id}.yaml", ("title",), page) for t in topics.values()
+                    for page in t.pages]
+        for file, path, text in replies:
+            word = said(text)
+            if word:
+                shown = text[:PREVIEW].replace("\n", " / ")
+                self.problem(file, path, f"the first words of a reply say {word!r}, and a lock screen shows them "
+                                         f"to whoever holds the phone: \"{shown}\"", error=False)
 
     def pages(self, file, title, pages, contact_lines, strings) -> tuple[str, ...]:
         """The topic's messages: authored pages cut to the budget, the first contact (the one to call first)
@@ -162,11 +187,29 @@ class _Renderer:
             self.problem(file, ("pages",), f"pages were cut to fit {self.budget} segments: {len(bodies)} messages",
                          error=False)
         total = len(bodies)
-        return tuple(
+        messages = tuple(
             strings["page_header"].format(title=title, page=i, pages=total) + body + "\n"
             + (strings["page_last"] if i == total else strings["page_more"])
             for i, body in enumerate(bodies, 1)
         )
+        self.reach(file, messages)
+        return messages
+
+    def reach(self, file: str, messages: tuple[str, ...]) -> None:
+        """Warn of a topic that makes its reader pay too much before all its contacts (more than
+        MAX_MESSAGES messages, or more than MAX_BEFORE_CONTACTS segments before its last page), and of a
+        page, not the last, that is under a third of what a message holds (join it with the next)."""
+        before = sum(segments.segments(m) for m in messages[:-1])
+        if len(messages) > MAX_MESSAGES or before > MAX_BEFORE_CONTACTS:
+            self.problem(file, ("pages",), f"{len(messages)} messages, {before} segments before all its contacts "
+                                           f"(aim for {MAX_MESSAGES} messages and {MAX_BEFORE_CONTACTS} segments at "
+                                           "most: put what is asked most first, and say less)", error=False)
+        for n, message in enumerate(messages[:-1], 1):
+            enc = segments.encode(message)
+            room = segments.MULTI[enc.name] * self.budget
+            if enc.units * 3 < room:
+                self.problem(file, ("pages",), f"message {n} holds {enc.units} of the {room} characters it could: "
+                                               "join its page with the next", error=False)
 
     def menus(self, code: str, strings: dict, topics: dict) -> dict[str, str]:
         """The text that shows each menu; main is the welcome."""
