@@ -69,14 +69,14 @@ QUESTIONS = {
     "es": {
         "cuales son mis derechos como trabajador": "rights",
         "como puedo denunciar a mi patron sin dar mi nombre": "report",
-        "donde consigo ayuda legal gratis en montana": "resources",
+        "donde consigo ayuda legal gratis en montana": "legal-help",
         "mi patron se quedo con mi pasaporte, eso es legal?": "rights",
     },
     "fr": {
         "quels sont mes droits au travail": "rights",
         "comment signaler un cas de traite sans donner mon nom": "report",
         "c'est quoi les signes de la traite des personnes": "red-flags",
-        "où trouver un avocat gratuit au Montana": "resources",
+        "où trouver un avocat gratuit au Montana": "legal-help",
     },
     "ar": {
         "ما هي حقوقي في العمل": "rights",
