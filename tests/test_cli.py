@@ -68,7 +68,8 @@ def test_chat_goes_through_a_menu_to_a_topic_and_keeps_state_between_runs(run, c
 
 
 def test_match_json_one_object_per_line(assets, run, content):
-    topic_ids = {t["id"] for t in yaml.safe_load((ROOT / "content" / "topics.yaml").read_text())["topics"]}
+    catalogue = yaml.safe_load((ROOT / "content" / "topics.yaml").read_text())
+    topic_ids = {t["id"] for key in ("topics", "answers") for t in catalogue[key]}  # an answer's id is a topic's
     lines = ["MENU", "they locked us in the trailer", "hey", "how do I report trafficking", "MORE", "STOP", "",
              "what are the signs of trafficking", "\U0001F64F", "xqzv blorf", "my boss"]
     done = run("match", "--json", stdin="\n".join(lines) + "\n")
