@@ -74,16 +74,15 @@ class Line:
         MessageSid. answered: the command (stop, start, help) the carrier's service has already answered
         (Twilio's Advanced Opt-Out): its effect is recorded and nothing is sent."""
         now = time.time() if now is None else now
-        body = body or ""
         assets = self.assets  # one content for the whole text, even if a reload lands meanwhile
-        inbound = assets.understanding.read(body, media)  # read once, at the door
+        inbound = assets.understanding.read(body or "", media)  # read once, at the door
         if answered in CARRIER_COMMANDS:  # whatever its words, the text is that command
             inbound = replace(inbound, command=answered, switch=None, number=None, answered=True)
         if not number:  # not a text Twilio would send: answered, but neither kept nor counted
             return self._step(engine.State(), inbound, assets, now)[1]
         key = number_key(number, self.settings.hash_secret)
         try:
-            return self._handle_stored(key, body, inbound, assets, sid, now)
+            return self._handle_stored(key, inbound, assets, sid, now)
         except StoreError as exc:
             log.warning("store unavailable, answering without state: %s", type(exc.__cause__).__name__)
             return self._step(engine.State(), inbound, assets, now)[1]
@@ -92,7 +91,7 @@ class Line:
         new, reply = engine.step(state, inbound, assets, now, self.settings.session_minutes)
         return new, replace(reply, events=(Count.TEXTS, *reply.events))
 
-    def _handle_stored(self, key: str, body: str, inbound, assets, sid: str | None, now: float) -> engine.Reply:
+    def _handle_stored(self, key: str, inbound, assets, sid: str | None, now: float) -> engine.Reply:
         reply = None
         day = dt.datetime.fromtimestamp(now, dt.UTC).date().isoformat()
         for _ in range(SAVE_ATTEMPTS):
@@ -116,7 +115,7 @@ class Line:
                 log.warning("state not saved: %s", type(exc.__cause__).__name__)
                 return reply
             if saved:
-                self._keep_unmatched(reply, body, day, now)
+                self._keep_unmatched(reply, inbound.raw, day, now)
                 return reply
         log.warning("number busy: gave up saving after %d attempts", SAVE_ATTEMPTS)
         return reply

@@ -2,9 +2,9 @@
 
 Checks run in the order of DESIGN.md: opt-out words, alarms (danger now, self-harm, a plain cry for
 help), HELP, a picture without words, language switch, quick exit, MENU, BACK, MORE, a numbered choice,
-manners in a conversation ("hi", "thanks", "ok"), a text that asks for a language, then free text (answer, ask, or admit). A session that has been silent
-longer than the session timeout starts again at the welcome, in the language last chosen; only MORE reads
-on in the topic that was open. A command the carrier's service already answered is recorded, not answered.
+manners in a conversation ("hi", "thanks", "ok"), a text that asks for a language, then free text
+(answer, ask, or admit). A session silent longer than the session timeout starts again at the welcome,
+in the language last chosen; only MORE reads on in the topic that was open. A command the carrier's service already answered is recorded, not answered.
 """
 
 from __future__ import annotations

@@ -12,15 +12,17 @@ from ..text import fold
 class Reading:
     """One incoming text as the rest of the line sees it.
 
-    command: the command the whole text is ('menu', 'more', 'back', 'help', 'exit', 'stop', 'start'), or
-    None; switch: the language code the whole text asks to switch to; number: the small number the whole
-    text is ("2", " 2. "); language: the language of a command word only one language other than the
-    default has (AYUDA, PARAR), whose reply comes in it; script: the language whose own script most of
-    its letters are in (Arabic), if any; media: how many pictures or recordings came with it (never opened); answered: the carrier's service has
-    already replied to this command (Twilio's Advanced Opt-Out), so the line records it and sends nothing;
-    social: (greeting, thanks or ok, the language) when the whole text is manners rather than a question.
-    free: none of those, and some words: a question or a statement,
-    the only kind of text the model reads.
+    - command: the command the whole text is ('menu', 'more', 'back', 'help', 'exit', 'stop', 'start');
+    - switch: the language code the whole text asks to switch to;
+    - number: the small number the whole text is ("2", " 2. ");
+    - language: the language of a command word only one language other than the default has (AYUDA,
+      PARAR), whose reply comes in it;
+    - script: the language whose own script most of its letters are in (Arabic), if any;
+    - media: how many pictures or recordings came with it (never opened);
+    - answered: the carrier's service already replied to this command (Twilio's Advanced Opt-Out), so the
+      line records it and sends nothing;
+    - social: (greeting, thanks or ok, the language) when the whole text is manners, not a question.
+    free: none of command, switch or number, and some words: the only kind of text the model reads.
     """
 
     raw: str
@@ -47,15 +49,6 @@ def number(text: str) -> int | None:
     return int(digits) if digits.isascii() and digits.isdecimal() and len(digits) <= 2 else None
 
 
-def read(text: str, words: Words, script=lambda text: None, media: int = 0) -> Reading:
-    """text read against the content's whole-text words (Words); script(text): the language whose script
-    it is in; media: the pictures or recordings that came with it."""
-    folded = fold(text)
-    return Reading(text, folded, tuple(folded.split()), words.commands.get(folded), words.switches.get(folded),
-                   number(text), words.command_languages.get(folded), script(text), media,
-                   social=words.social.get(folded))
-
-
 @dataclass(frozen=True)
 class Words:
     """What whole texts mean, each folded: commands (-> command name), language switches (-> code), the
@@ -65,3 +58,12 @@ class Words:
     switches: dict
     command_languages: dict
     social: dict
+
+
+def read(text: str, words: Words, script=lambda text: None, media: int = 0) -> Reading:
+    """text read against the content's whole-text words (Words); script(text): the language whose script
+    it is in; media: the pictures or recordings that came with it."""
+    folded = fold(text)
+    return Reading(text, folded, tuple(folded.split()), words.commands.get(folded), words.switches.get(folded),
+                   number(text), words.command_languages.get(folded), script(text), media,
+                   social=words.social.get(folded))

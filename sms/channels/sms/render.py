@@ -92,11 +92,10 @@ class _Renderer:
         line = src.line(*path) if src is not None and path is not None else None
         self.problems.append(Problem(file, line, message, error))
 
-    def gsm(self, file: str, path: tuple, text: str, what: str = "characters") -> None:
+    def gsm(self, file: str, path: tuple, text: str) -> None:
         """Report the characters of text that force UCS-2."""
         if not segments.is_gsm(text):
-            chars = " ".join(repr(c) for c in segments.non_gsm_chars(text))
-            self.problem(file, path, f"{what} that are not GSM-7 (each text would cost 2-3x more): {chars}")
+            self.problem(file, path, f"characters that are not GSM-7 (each text would cost 2-3x more): {_shown(text)}")
 
     def contacts(self) -> None:
         """Numbers and websites are sent as written in every language: they must be GSM-7."""
@@ -105,9 +104,8 @@ class _Renderer:
             for key in ("phone", "text", "web"):
                 value = getattr(contact, key)
                 if value and not segments.is_gsm(value):
-                    chars = " ".join(repr(c) for c in segments.non_gsm_chars(value))
                     self.problem(file, ("contacts", i, key),
-                                 f"contact {contact.id}'s {key} has characters that are not GSM-7: {chars}")
+                                 f"contact {contact.id}'s {key} has characters that are not GSM-7: {_shown(value)}")
 
     def language(self, lang) -> RenderedLanguage:
         def sendable(text: str) -> str:
@@ -237,6 +235,11 @@ class _Renderer:
                 self.problem(file, None, f"the welcome takes {cost} segments (aim for {WELCOME_SEGMENTS})", error=False)
             rendered[menu_id] = text
         return rendered
+
+
+def _shown(text: str) -> str:
+    """The characters of text that are not GSM-7, each quoted, for a problem's message."""
+    return " ".join(repr(c) for c in segments.non_gsm_chars(text))
 
 
 def render(content: Content, budget: int) -> tuple[Rendition | None, list[Problem]]:
