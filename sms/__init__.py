@@ -2,7 +2,7 @@
 
 create_app() builds the Flask app that Twilio calls, and only wires: the settings (sms.settings) from the
 environment (or a dict, for tests), the content loaded and checked once with its understanding, the
-store opened, the SMS webhook, the operator's pages (health, simulator, stats) and, in debug mode,
+store (behind its circuit breaker) and the journal of effects it missed, the SMS webhook, the operator's pages (health, simulator, stats) and, in debug mode,
 content reloading.
 """
 
@@ -18,8 +18,9 @@ from . import settings, understanding
 from .channels.sms import render
 from .conversation import Assets
 from .line import Line, LineSettings
-from .stores import open_store
+from .stores import Guarded, Journal, open_store
 
+MAX_REQUEST_BYTES = 32 * 1024  # a form bigger than this gets 413 before it is parsed (a 1,600-character text is < 12 KB)
 MAX_NEW_AT_START = 300  # texts without an embedding that start-up embeds itself (about 10 s); more: run `embed`
 log = logging.getLogger("sms")
 
@@ -38,7 +39,7 @@ def load_assets(config, max_new: int | None = None, prune: bool = False) -> Asse
 def create_app(config: dict | None = None) -> Flask:
     """The line's Flask app. config overrides the environment (tests pass TESTING, paths, tokens)."""
     app = Flask(__name__, instance_path=str(settings.INSTANCE))
-    app.config.update(settings.from_environment())
+    app.config.update(settings.from_environment(), MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES)
     app.config.update(config or {})
     if not logging.getLogger().handlers:  # under gunicorn or flask run: one line per record on stderr
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -53,8 +54,9 @@ def create_app(config: dict | None = None) -> Flask:
             log.warning("TWILIO_AUTH_TOKEN is not set: accepting unsigned requests (development only)")
         else:
             log.error("TWILIO_AUTH_TOKEN is not set: every request to /sms will be refused (403)")
-    store = open_store(app.config["SMS_STORE_URL"], settings.INSTANCE)
-    line = Line(load_assets(app.config, MAX_NEW_AT_START), store, LineSettings.from_config(app.config, secret))
+    store = Guarded(open_store(app.config["SMS_STORE_URL"], settings.INSTANCE, **settings.store_options(app.config)))
+    journal = Journal(app.config["SMS_JOURNAL_PATH"] or settings.INSTANCE / "pending-effects.jsonl")
+    line = Line(load_assets(app.config, MAX_NEW_AT_START), store, LineSettings.from_config(app.config, secret), journal)
     app.extensions["sms_line"] = line
 
     from .channels.sms import webhook

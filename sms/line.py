@@ -1,11 +1,18 @@
 """The line as a service: one incoming text from one number -> one reply, with state kept in a store.
 
-This is the shell around the pure engine that the webhook and the chat command share: it hashes the
-number, loads the record, runs engine.step, saves with compare-and-set (retrying when another worker
-answered the same number meanwhile), answers a Twilio retry of the same MessageSid with the reply
-already given, and counts what happened in the same write (every text answered adds one to "texts").
-When the store fails it still answers, from a fresh state (and counts nothing). With keep_unmatched on, a text the line did not understand is kept,
-scrubbed, for UNMATCHED_DAYS.
+This is the shell around the pure engine that the webhook and the chat command share. For each text it
+hashes the number and the MessageSid, answers a Twilio retry of a MessageSid with the reply already
+given (and no new effect), reads the number's state and steps the engine once outside any lock (the
+understanding's work, which is cached), then steps again inside the store's update, where no other worker
+can change the number, and saves the new state, the counters and the reply in the same write: a reply is
+never sent from state that another worker changed meanwhile.
+
+Effects before words: a reply that claims an effect (the quick exit forgets the number; STOP, START) is
+sent only once the effect is recorded, in the store or, when the store fails, in the local journal
+(stores.journal), which is applied before anything else when the store answers again. When neither can
+record it, the texter is told it did not go through. Any other reply is sent even when its state could
+not be saved (the texter still gets an answer, from the state read). With keep_unmatched on, a text the
+line did not understand is kept, scrubbed, for UNMATCHED_DAYS.
 """
 
 from __future__ import annotations
@@ -18,13 +25,12 @@ from dataclasses import dataclass, replace
 from . import conversation as engine
 from .conversation.reply import Count, Kind
 from .privacy import number_key, scrub
-from .stores import StoreError
+from .stores import Effect, Journal, StoreError, Write
 
 log = logging.getLogger("sms.line")
 
-SAVE_ATTEMPTS = 5
 CARRIER_COMMANDS = ("stop", "start", "help")  # what Twilio's Advanced Opt-Out answers itself
-RECENT_REPLIES = 5  # replies remembered per number, to answer Twilio's retries identically
+MAX_BODY = 1600  # characters of a text read: Twilio's own limit for one message
 UNMATCHED_DAYS = 30  # how long a kept unmatched text stays (SMS_KEEP_UNMATCHED)
 
 
@@ -44,29 +50,29 @@ class LineSettings:
 
 
 class Line:
-    """Answers texts for one content set and one store."""
+    """Answers texts for one content set and one store, with a journal for the effects the store missed."""
 
-    def __init__(self, assets: engine.Assets, store, settings: LineSettings):
-        self.assets, self.store, self.settings = assets, store, settings
+    def __init__(self, assets: engine.Assets, store, settings: LineSettings, journal: Journal | None = None):
+        self.assets, self.store, self.settings, self.journal = assets, store, settings, journal
 
     @property
     def content(self):
         """The content being served."""
         return self.assets.content
 
+    @property
+    def ttl(self) -> float:
+        """Seconds a conversation's state is kept after its last text."""
+        return self.settings.keep_days * 86400
+
     def serve(self, assets: engine.Assets) -> None:
         """Answer from now on with assets (new content and its understanding, after a reload)."""
         self.assets = assets
 
-    def forget(self, number: str, attempts: int = SAVE_ATTEMPTS) -> bool:
-        """Delete everything held about number, opt-out included (the simulator's reset); False when the
-        number stayed busy for attempts tries. Raises StoreError when the store fails."""
-        key = number_key(number, self.settings.hash_secret)
-        for _ in range(attempts):
-            record = self.store.load(key)
-            if self.store.save(key, None, record.version, False, 1):
-                return True
-        return False
+    def forget(self, number: str) -> None:
+        """Delete everything held about number, opt-out included (the simulator's reset). Raises
+        StoreError when the store fails."""
+        self.store.update(number_key(number, self.settings.hash_secret), lambda record: Write(None, False, 1))
 
     def handle(self, number: str | None, body: str | None, sid: str | None = None, now: float | None = None,
                media: int = 0, answered: str | None = None) -> engine.Reply:
@@ -75,50 +81,73 @@ class Line:
         (Twilio's Advanced Opt-Out): its effect is recorded and nothing is sent."""
         now = time.time() if now is None else now
         assets = self.assets  # one content for the whole text, even if a reload lands meanwhile
-        inbound = assets.understanding.read(body or "", media)  # read once, at the door
+        inbound = assets.understanding.read((body or "")[:MAX_BODY], media)  # read once, at the door
         if answered in CARRIER_COMMANDS:  # whatever its words, the text is that command
             inbound = replace(inbound, command=answered, switch=None, number=None, answered=True)
         if not number:  # not a text Twilio would send: answered, but neither kept nor counted
             return self._step(engine.State(), inbound, assets, now)[1]
         key = number_key(number, self.settings.hash_secret)
+        sid_key = number_key(sid, self.settings.hash_secret) if sid else None
+        self._settle()
         try:
-            return self._handle_stored(key, inbound, assets, sid, now)
-        except StoreError as exc:
-            log.warning("store unavailable, answering without state: %s", type(exc.__cause__).__name__)
-            return self._step(engine.State(), inbound, assets, now)[1]
+            record = self.store.load(key, now, sid_key)
+        except StoreError:
+            return self._unsaved(key, self._state(key, None), inbound, assets, now)
+        if record.answered:  # a retry: the same reply, and nothing more happens
+            return engine.Reply(record.answered[0], Kind(record.answered[1]), events=())
+        state = self._state(key, record)
+        if inbound.free:  # the model's slow part, outside the lock (remembered for the step inside it)
+            self._step(state, inbound, assets, now)
+        done: list[engine.Reply] = []
+        day = dt.datetime.fromtimestamp(now, dt.UTC).date().isoformat()
+
+        def change(current) -> Write | None:
+            if current.answered:
+                done.append(engine.Reply(current.answered[0], Kind(current.answered[1]), events=()))
+                return None
+            new, reply = self._step(self._state(key, current), inbound, assets, now)
+            done.append(reply)
+            return Write(None if reply.forget else {"state": new.to_dict()}, new.opted_out, self.ttl,
+                         (day, reply.events), sid_key, (reply.text, reply.kind))
+
+        try:
+            self.store.update(key, change, now, sid_key)
+        except StoreError:
+            return self._unsaved(key, state, inbound, assets, now)
+        self._keep_unmatched(done[-1], inbound.raw, day, now)
+        return done[-1]
+
+    def _state(self, key: str, record) -> engine.State:
+        """The number's state as record holds it, with the opt-out an effect waiting in the journal sets."""
+        state = engine.State.from_dict((record.blob or {}).get("state")) if record else engine.State()
+        waiting = self.journal.pending(key) if self.journal else None
+        if waiting:
+            return engine.State(opted_out=waiting.opted_out) if waiting.forget else replace(state, opted_out=waiting.opted_out)
+        return replace(state, opted_out=record.opted_out) if record else state
 
     def _step(self, state, inbound, assets, now):
         new, reply = engine.step(state, inbound, assets, now, self.settings.session_minutes)
         return new, replace(reply, events=(Count.TEXTS, *reply.events))
 
-    def _handle_stored(self, key: str, inbound, assets, sid: str | None, now: float) -> engine.Reply:
-        reply = None
-        day = dt.datetime.fromtimestamp(now, dt.UTC).date().isoformat()
-        for _ in range(SAVE_ATTEMPTS):
-            record = self.store.load(key, now)
-            blob = record.blob or {}
-            recent = [tuple(r) for r in blob.get("replies", [])]
-            for seen_sid, text, kind in recent:
-                if sid and seen_sid == sid:
-                    return engine.Reply(text, Kind(kind), events=())
-            state = replace(engine.State.from_dict(blob.get("state")), opted_out=record.opted_out)
-            new, reply = self._step(state, inbound, assets, now)
-            if reply.forget:
-                new_blob = None
-            else:
-                remembered = (recent + [(sid, reply.text, reply.kind)])[-RECENT_REPLIES:] if sid else recent
-                new_blob = {"state": new.to_dict(), "replies": remembered}
-            try:
-                saved = self.store.save(key, new_blob, record.version, new.opted_out, self.settings.keep_days * 86400,
-                                        now, counts=(day, reply.events))
-            except StoreError as exc:  # the reply is still right for this text; only its effect is lost
-                log.warning("state not saved: %s", type(exc.__cause__).__name__)
-                return reply
-            if saved:
-                self._keep_unmatched(reply, inbound.raw, day, now)
-                return reply
-        log.warning("number busy: gave up saving after %d attempts", SAVE_ATTEMPTS)
-        return reply
+    def _settle(self) -> None:
+        """Apply the effects waiting in the journal, now that the store may answer again."""
+        if self.journal is not None and self.journal.apply(self.store.update, self.ttl):
+            log.info("journal: effects the store had missed are recorded now")
+
+    def _unsaved(self, key: str, state: engine.State, inbound, assets, now: float) -> engine.Reply:
+        """The reply when the store could not record this text: as the engine answers from state, but an
+        effect it claims is first written to the journal, and when that fails too the texter is told."""
+        new, reply = self._step(state, inbound, assets, now)
+        if not (reply.forget or new.opted_out != state.opted_out):
+            log.warning("state not saved: the store is unavailable; answered from the state read")
+            return replace(reply, events=())
+        effect = Effect(key, reply.forget, new.opted_out)
+        if self.journal is not None and self.journal.add(effect):
+            log.error("effect not saved in the store (kept in the journal until it answers)")
+            return replace(reply, events=())
+        log.error("effect not saved anywhere (store and journal failed): the texter is told")
+        strings = assets.content.languages[state.lang or assets.content.default].strings
+        return engine.Reply(strings["not_done"], Kind.COMMAND)
 
     def _keep_unmatched(self, reply: engine.Reply, body: str, day: str, now: float) -> None:
         if not (self.settings.keep_unmatched and Count.UNMATCHED in reply.events):

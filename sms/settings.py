@@ -46,6 +46,11 @@ SETTINGS = (
     Setting("PUBLIC_BASE_URL", str, None, "the https address Twilio calls, when a proxy in front rewrites it"),
     Setting("SMS_ALLOW_UNSIGNED", bool, False, "accept unsigned requests in production (closed test setups only)"),
     Setting("SMS_STORE_URL", str, None, "sqlite:///path or redis://host:port/db (default: SQLite in instance/)"),
+    Setting("SMS_STORE_TIMEOUT", float, 0.5, "seconds one store call may take (SQLite's busy timeout, Redis's "
+                                             "socket timeout) before the line answers without state"),
+    Setting("SMS_REDIS_PREFIX", str, "sms:", "the start of every Redis key the line uses (one per line sharing a server)"),
+    Setting("SMS_JOURNAL_PATH", str, None, "the file keeping opt-outs and quick exits the store could not record "
+                                          "until it can (default: instance/pending-effects.jsonl)"),
     Setting("SMS_SESSION_MINUTES", float, 30.0, "minutes of silence after which a text starts at the welcome"),
     Setting("SMS_SEGMENT_BUDGET", int, 3, "most SMS segments one reply may cost"),
     Setting("SMS_KEEP_DAYS", float, 30.0, "days a conversation's state is kept after its last text"),
@@ -63,6 +68,11 @@ NAMES = tuple(s.name for s in SETTINGS)
 def from_environment(environ=os.environ) -> dict:
     """Every setting, from environ where set, else its default; ValueError naming the first bad one."""
     return {s.name: s.parse(environ.get(s.name)) for s in SETTINGS}
+
+
+def store_options(config) -> dict:
+    """The keyword arguments of stores.open_store that config sets (timeout, Redis prefix)."""
+    return {"timeout": config["SMS_STORE_TIMEOUT"], "prefix": config["SMS_REDIS_PREFIX"]}
 
 
 def cache_dir(config) -> Path:

@@ -1,5 +1,5 @@
 """Shared fixtures: the real content and its understanding, apps on a temporary SQLite file, a Redis
-database, both stores.
+key prefix of each test's own, both stores.
 
 The model's embeddings are built once per run, into a cache folder of the run's own (seeded from
 instance/ when a cache is there, so a second run on one machine embeds only what changed)."""
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -81,7 +82,7 @@ def en(content):
 
 
 @pytest.fixture
-def make_app(tmp_path, content, assets, monkeypatch):
+def make_app(tmp_path, content, assets, monkeypatch, redis_prefix):
     """A factory of apps on a temporary SQLite file; keyword arguments override the config.
 
     The real content is parsed and understood once per session: apps built here reuse it (other content
@@ -105,7 +106,8 @@ def make_app(tmp_path, content, assets, monkeypatch):
     monkeypatch.setattr(understanding, "build", build)
 
     def make(**overrides):
-        config = {"TESTING": True, "SMS_STORE_URL": f"sqlite:///{tmp_path}/t.sqlite3", "SMS_HASH_SECRET": HASH_SECRET}
+        config = {"TESTING": True, "SMS_STORE_URL": f"sqlite:///{tmp_path}/t.sqlite3", "SMS_HASH_SECRET": HASH_SECRET,
+                  "SMS_REDIS_PREFIX": redis_prefix, "SMS_JOURNAL_PATH": str(tmp_path / "journal.jsonl")}
         config.update(overrides)
         return sms.create_app({k: v for k, v in config.items() if v is not None})
 
@@ -135,18 +137,25 @@ def _redis_or_skip(url: str) -> redis.Redis:
 
 
 @pytest.fixture
-def redis_client():
-    """A client on test database 13, emptied before and after the test."""
+def redis_prefix():
+    """A key prefix of this test's own: Redis tests touch only keys that start with it."""
+    return f"sms-test-{uuid.uuid4().hex[:12]}:"
+
+
+@pytest.fixture
+def redis_client(redis_prefix):
+    """A client on the test database; after the test, the keys under this test's prefix are deleted (and
+    nothing else: the server may hold someone else's data)."""
     client = _redis_or_skip(REDIS_URL)
-    client.flushdb()
     yield client
-    client.flushdb()
+    for key in client.scan_iter(match=f"{redis_prefix}*", count=1000):
+        client.delete(key)
     client.close()
 
 
 @pytest.fixture
 def redis_url(redis_client):
-    """The URL of test database 13 (emptied before and after the test); skips when Redis is down."""
+    """The URL of the test database; skips when Redis is down (apps from make_app use this test's prefix)."""
     return REDIS_URL
 
 
@@ -155,7 +164,7 @@ def store(request, tmp_path):
     """Each store test runs on both stores."""
     if request.param == "sqlite":
         return SQLiteStore(tmp_path / "store.sqlite3")
-    return RedisStore(request.getfixturevalue("redis_url"))
+    return RedisStore(request.getfixturevalue("redis_url"), prefix=request.getfixturevalue("redis_prefix"))
 
 
 @pytest.fixture

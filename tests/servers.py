@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -19,29 +20,35 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "test-token"
 
 
-class SlowLoads:
-    """A real store whose load() returns only after a pause: it widens the window in which two workers
-    answering the same number could overwrite each other, so a missing compare-and-set shows."""
+class SlowStore:
+    """A real store whose every read and update takes seconds longer (inside the update, while it holds
+    the number): a store far away, which widens the window in which two workers answering the same
+    number could overwrite each other."""
 
     def __init__(self, store, seconds: float):
         self._store, self._seconds = store, seconds
 
     def load(self, *args, **kwargs):
-        record = self._store.load(*args, **kwargs)
         time.sleep(self._seconds)
-        return record
+        return self._store.load(*args, **kwargs)
+
+    def update(self, key, change, *args, **kwargs):
+        def slow(record):
+            time.sleep(self._seconds)
+            return change(record)
+        return self._store.update(key, slow, *args, **kwargs)
 
     def __getattr__(self, name):
         return getattr(self._store, name)
 
 
 def slow_app():
-    """The line's app with SlowLoads around its store (gunicorn app "servers:slow_app()")."""
+    """The line's app with SlowStore around its store (gunicorn app "servers:slow_app()"; SLOW_STORE_SECONDS)."""
     import sms
 
     app = sms.create_app()
     line = app.extensions["sms_line"]
-    line.store = SlowLoads(line.store, float(os.environ.get("SLOW_LOAD_SECONDS", "0.05")))
+    line.store = SlowStore(line.store, float(os.environ.get("SLOW_STORE_SECONDS", "0.01")))
     return app
 
 
@@ -64,21 +71,32 @@ def wait_for_port(port: int, seconds: float = 20.0) -> None:
     raise TimeoutError(f"nothing listening on port {port} after {seconds}s")
 
 
+def procfile_command(workers: int, port: int, app: str) -> str:
+    """The Procfile's web command, as a host would run it, on 127.0.0.1:port with app."""
+    web = next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:"))
+    command = web[len("web:"):].strip().replace("0.0.0.0:", "127.0.0.1:").replace("'sms:create_app()'", f"'{app}'")
+    return command.replace("${WEB_CONCURRENCY:-2}", str(workers)).replace("${PORT:-8000}", str(port))
+
+
 @contextmanager
 def gunicorn(store_url: str, workers: int = 4, app: str = "sms:create_app()", extra_env: dict | None = None):
-    """Serve app under gunicorn on a free port with signed requests required; yields the base URL."""
-    port = free_port()
-    env = {**os.environ, "SMS_STORE_URL": store_url, "SMS_HASH_SECRET": "test-secret",
-           "TWILIO_AUTH_TOKEN": TOKEN, "PYTHONPATH": str(ROOT / "tests"), **(extra_env or {})}
-    command = [sys.executable, "-m", "gunicorn", "--preload", "--no-control-socket", "--workers", str(workers), "--bind",
-               f"127.0.0.1:{port}", "--graceful-timeout", "5", app]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """Serve app under gunicorn as the Procfile runs it, on a free port, with signed requests required;
+    yields the base URL."""
+    port, folder = free_port(), tempfile.mkdtemp(prefix="sms-journal-")
+    env = {**os.environ, "SMS_STORE_URL": store_url, "SMS_JOURNAL_PATH": f"{folder}/pending-effects.jsonl", "SMS_HASH_SECRET": "test-secret", "TWILIO_AUTH_TOKEN": TOKEN,
+           "PYTHONPATH": str(ROOT / "tests"), "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
+           **(extra_env or {})}
+    process = subprocess.Popen(["bash", "-c", "exec " + procfile_command(workers, port, app)], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=open(f"{folder}/gunicorn.log", "wb"))
     try:
         wait_for_port(port)
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
-        process.wait(timeout=15)
+        process.wait(timeout=25)
+        if os.environ.get("SMS_TEST_LOGS"):  # a folder to keep the server's log in, to read after a failure
+            shutil.copy(f"{folder}/gunicorn.log", Path(os.environ["SMS_TEST_LOGS"]) / f"gunicorn-{port}.log")
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def signed_post(base: str, params: dict, path: str = "/sms", timeout: float = 20.0) -> tuple[int, str]:

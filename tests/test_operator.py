@@ -23,7 +23,7 @@ from sms.line import Line, LineSettings
 from sms.operator import doctor, stats
 from sms.operator.simulator import NUMBERS
 from sms.privacy import number_key, scrub
-from sms.stores import RedisStore
+from sms.stores import RedisStore, Write
 
 TODAY = time.strftime("%Y-%m-%d", time.gmtime())
 GOOD_TOKEN = "0123456789abcdef0123456789abcdef"
@@ -193,7 +193,7 @@ def test_simulator_only_texts_as_its_test_numbers(client, app):
         assert client.post("/simulator/send", json=body).status_code == 400
     assert client.post("/simulator/send", data={"number": NUMBERS[0], "text": "hi"}).status_code == 415
     assert client.post("/simulator/reset", json={"number": NUMBER}).status_code == 400
-    assert app.extensions["sms_line"].store.load(number_key(NUMBER, HASH_SECRET)).version == 0
+    assert app.extensions["sms_line"].store.load(number_key(NUMBER, HASH_SECRET)).blob is None
 
 
 # -- scrubbing and keeping texts the line did not understand ----------------------------------------------
@@ -238,7 +238,7 @@ def test_kept_texts_are_deleted_when_they_expire_even_when_no_longer_kept(store,
     if redis_url_if_redis is not None:  # the set lives as long as its last text, no longer
         assert 55 <= redis_url_if_redis.ttl(f"{store.prefix}u") <= 61
     else:  # any save (a text from anyone) clears expired texts from the file
-        store.save("somekey", None, 0, False, 60, now=now + 61)
+        store.update("somekey", lambda record: Write(None, False, 60), now=now + 61)
         assert store._db().execute("SELECT COUNT(*) FROM unmatched").fetchone() == (0,)
 
 

@@ -1,9 +1,11 @@
-"""Both stores, one interface: records, compare-and-set, opt-outs, expiry, counters, hashed numbers."""
+"""Both stores, one interface: records, one writer at a time, replies by MessageSid, opt-outs, expiry,
+counters, hashed numbers."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import threading
 import time
 
 import pytest
@@ -12,54 +14,101 @@ from helpers import HASH_SECRET, NUMBER, REDIS_URL, twilio_form
 from sms import conversation
 from sms.line import Line, LineSettings
 from sms.privacy import number_key
-from sms.stores import Record, RedisStore, SQLiteStore, open_store
+from sms.stores import Record, RedisStore, SQLiteStore, Write, open_store
 
 KEY = number_key(NUMBER, HASH_SECRET)
 DAY = 86400
 BLOB = {"state": {"menu": ["main"]}, "replies": []}
 
 
-def test_unknown_key_is_empty_at_version_0(store):
-    assert store.load(KEY) == Record(None, 0, False)
+def put(store, key, blob, opted_out=False, ttl=DAY, now=None, counts=("", ()), sid=None, reply=None):
+    """Write one record whatever it held (an update whose change ignores what it reads)."""
+    store.update(key, lambda record: Write(blob, opted_out, ttl, counts, sid, reply), now)
 
 
-def test_save_and_load_round_trip(store):
-    assert store.save(KEY, BLOB, 0, False, DAY)
-    assert store.load(KEY) == Record(BLOB, 1, False)
-    changed = {"state": {"menu": ["main", "signs"], "topic": "red-flags"}, "replies": [["SM1", "text", "topic"]]}
-    assert store.save(KEY, changed, 1, False, DAY)
-    assert store.load(KEY) == Record(changed, 2, False)
-    assert store.load(number_key("+14065550999", HASH_SECRET)) == Record(None, 0, False)  # others untouched
+def test_unknown_key_is_empty(store):
+    assert store.load(KEY) == Record(None, False)
 
 
-def test_compare_and_set_refuses_a_stale_version_and_writes_nothing(store):
-    assert store.save(KEY, BLOB, 0, False, DAY)
-    assert not store.save(KEY, {"state": {"lost": True}}, 0, True, DAY)  # another worker saved first
-    assert not store.save(KEY, {"state": {"lost": True}}, 7, True, DAY)  # a version from nowhere
-    assert not store.save(KEY, None, 0, True, DAY)
-    assert store.load(KEY) == Record(BLOB, 1, False)
+def test_write_and_load_round_trip(store):
+    put(store, KEY, BLOB)
+    assert store.load(KEY) == Record(BLOB, False)
+    changed = {"state": {"menu": ["main", "signs"], "topic": "red-flags"}}
+    put(store, KEY, changed)
+    assert store.load(KEY) == Record(changed, False)
+    assert store.load(number_key("+14065550999", HASH_SECRET)) == Record(None, False)  # others untouched
 
 
-def test_compare_and_set_on_a_new_key_needs_version_0(store):
-    assert not store.save(KEY, BLOB, 1, True, DAY)
-    assert store.load(KEY) == Record(None, 0, False)
+def test_update_writes_what_change_decides_from_what_it_read(store):
+    put(store, KEY, {"n": 1})
+    seen = []
+
+    def change(record):
+        seen.append(record)
+        return Write({"n": record.blob["n"] + 1}, record.opted_out, DAY)
+
+    store.update(KEY, change)
+    assert seen == [Record({"n": 1}, False)]
+    assert store.load(KEY).blob == {"n": 2}
+    store.update(KEY, lambda record: None)  # None: nothing written
+    assert store.load(KEY).blob == {"n": 2}
+
+
+def test_a_failing_change_writes_nothing_and_frees_the_number(store):
+    put(store, KEY, BLOB)
+
+    def broken(record):
+        raise RuntimeError("a bug in the caller")
+
+    with pytest.raises(RuntimeError):
+        store.update(KEY, broken)
+    assert store.load(KEY) == Record(BLOB, False)
+    started = time.monotonic()
+    put(store, KEY, None, opted_out=True)  # at once: no lock was left behind
+    assert time.monotonic() - started < 0.5 and store.load(KEY) == Record(None, True)
+
+
+def test_one_writer_at_a_time_for_a_number(store):
+    """Eight threads each add one to a number's count, slowly: with one writer at a time none is lost."""
+    put(store, KEY, {"n": 0})
+
+    def add_one(record):
+        time.sleep(0.01)  # widen the window between read and write
+        return Write({"n": record.blob["n"] + 1}, False, DAY)
+
+    def worker():
+        store.update(KEY, add_one)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert store.load(KEY).blob == {"n": 8}
+
+
+def test_replies_are_kept_by_message_sid_apart_from_the_number(store):
+    put(store, KEY, BLOB, sid="sid-key-1", reply=("You will get no more messages", "command"))
+    assert store.load(KEY, sid="sid-key-1").answered == ("You will get no more messages", "command")
+    assert store.load(KEY, sid="sid-key-2").answered is None
+    assert store.load(KEY).answered is None
+    put(store, KEY, None)  # the number is forgotten (CLEAR): the reply to that MessageSid stays
+    assert store.load(KEY, sid="sid-key-1").answered == ("You will get no more messages", "command")
 
 
 def test_blob_none_deletes_the_conversation_but_keeps_the_opt_out(store):
-    assert store.save(KEY, BLOB, 0, True, DAY)
-    assert store.load(KEY) == Record(BLOB, 1, True)
-    assert store.save(KEY, None, 1, True, DAY)
-    record = store.load(KEY)
-    assert record.blob is None and record.opted_out
-    assert store.save(KEY, BLOB, record.version, True, DAY)  # and the conversation can start again
+    put(store, KEY, BLOB, opted_out=True)
+    assert store.load(KEY) == Record(BLOB, True)
+    put(store, KEY, None, opted_out=True)
+    assert store.load(KEY) == Record(None, True)
+    put(store, KEY, BLOB, opted_out=True)  # and the conversation can start again
+    assert store.load(KEY).blob == BLOB
 
 
 def test_opt_out_is_kept_until_opt_in(store):
-    assert store.save(KEY, BLOB, 0, True, DAY)
-    assert store.save(KEY, None, 1, True, DAY)
+    put(store, KEY, None, opted_out=True)
     assert store.load(KEY).opted_out
-    version = store.load(KEY).version
-    assert store.save(KEY, BLOB, version, False, DAY)  # START
+    put(store, KEY, BLOB, opted_out=False)  # START
     assert not store.load(KEY).opted_out
 
 
@@ -88,16 +137,17 @@ def test_quick_exit_through_the_line_deletes_the_conversation(assets, store, con
 
 def test_sessions_expire(store, redis_url_if_redis):
     if isinstance(store, SQLiteStore):
-        assert store.save(KEY, BLOB, 0, True, ttl=60, now=1000.0)
+        put(store, KEY, BLOB, True, ttl=60, now=1000.0)
         assert store.load(KEY, now=1059.0).blob == BLOB
         expired = store.load(KEY, now=1061.0)
         assert expired.blob is None and expired.opted_out  # the opt-out does not expire
-        assert store.save(KEY, BLOB, expired.version, True, ttl=60, now=1061.0)  # and saving works on
+        put(store, KEY, BLOB, True, ttl=60, now=1061.0)  # and saving works on
+        assert store.load(KEY, now=1062.0).blob == BLOB
     else:
         client = redis_url_if_redis
-        assert store.save(KEY, BLOB, 0, False, ttl=3600)
-        assert 3590 <= client.ttl(f"{store.prefix}s:{KEY}") <= 3600
-        assert store.save(KEY, BLOB, 1, True, ttl=1)
+        put(store, KEY, BLOB, ttl=3600)
+        assert 3590 <= client.ttl(f"{store.prefix}n:{KEY}") <= 3600
+        put(store, KEY, BLOB, True, ttl=1)
         time.sleep(1.2)
         expired = store.load(KEY)
         assert expired.blob is None and expired.opted_out
@@ -110,13 +160,11 @@ def redis_url_if_redis(store, request):
     return request.getfixturevalue("redis_client") if isinstance(store, RedisStore) else None
 
 
-def test_counters_add_up_per_day_and_only_with_a_save_that_lands(store):
-    version = 0
+def test_counters_add_up_per_day_and_only_with_a_write(store):
     for day, names in (("2026-11-29", ("topic:report", "unmatched")), ("2026-11-30", ("topic:report",)),
                        ("2026-11-30", ("topic:report", "danger")), ("2026-11-30", ())):
-        assert store.save("k", {"n": version}, version, False, 60, counts=(day, names))
-        version += 1
-    assert not store.save("k", {"n": 0}, 0, False, 60, counts=("2026-11-30", ("danger",)))  # stale: not counted
+        put(store, "k", {"n": 1}, counts=(day, names))
+    store.update("k", lambda record: None)  # nothing written: nothing counted
     assert store.counters("2026-11-01") == {
         "2026-11-29": {"topic:report": 1, "unmatched": 1},
         "2026-11-30": {"topic:report": 2, "danger": 1},
@@ -139,33 +187,33 @@ def test_the_line_counts_what_happened(assets, store, content):
     assert counts["unmatched"] == 2  # the first "hi" and the gibberish
 
 
-def test_line_retries_when_another_worker_saved_first(assets, store, content):
-    """Compare-and-set in use: a competing save between load and save makes the line answer again."""
+def test_line_answers_again_from_what_another_worker_saved_meanwhile(assets, store, content):
+    """A rival text answered between this text's first reading and its update: the reply is stepped again
+    from the rival's state, inside the update, never sent from the state read first."""
     en = content.languages["en"]
     line = Line(assets, store, LineSettings(HASH_SECRET))
     now = time.time()
     line.handle(NUMBER, "hi", "SM1", now=now)
-    real_save, raced = store.save, []
+    real_update, raced = store.update, []
 
-    def save_after_a_rival(key, blob, version, *args, **kwargs):
-        if not raced:  # another worker answers "1" for the same number just before this save
+    def update_after_a_rival(key, change, *args, **kwargs):
+        if not raced:  # another worker answers "1" for the same number just before this update
             raced.append(True)
-            rival = Line(assets, store, LineSettings(HASH_SECRET))
-            store.save = real_save
-            rival.handle(NUMBER, "1", "SMrival", now=now + 1)
-            store.save = save_after_a_rival
-        return real_save(key, blob, version, *args, **kwargs)
+            store.update = real_update
+            Line(assets, store, LineSettings(HASH_SECRET)).handle(NUMBER, "1", "SMrival", now=now + 1)
+            store.update = update_after_a_rival
+        return real_update(key, change, *args, **kwargs)
 
-    store.save = save_after_a_rival
+    store.update = update_after_a_rival
     reply = line.handle(NUMBER, "1", "SM2", now=now + 1)
-    store.save = real_save
+    store.update = real_update
     assert raced
     # the rival opened main's entry 1; this text, answered again on top of it, chose entry 1 of that
     first = content.menus["main"][0]
     inner = content.menus[first.target][0] if first.kind == "menu" else None
     expected = (en.menus[inner.target] if inner.kind == "menu" else en.topics[inner.target].pages[0]) if inner else None
     assert reply.text == expected
-    assert store.load(KEY).version == 3
+    assert line.handle(NUMBER, "1", "SM2", now=now + 2).text == expected  # and it is what a retry gets
 
 
 def test_number_key_is_an_hmac_of_the_number():
@@ -204,10 +252,10 @@ def test_sqlite_file_never_holds_a_number_or_a_body(make_app, tmp_path):
         assert body.encode() not in data, body
 
 
-def test_redis_never_holds_a_number_or_a_body(make_app, redis_url, redis_client):
+def test_redis_never_holds_a_number_or_a_body(make_app, redis_url, redis_client, redis_prefix):
     app = make_app(SMS_STORE_URL=redis_url)
     _converse(app.test_client())
-    keys = list(redis_client.scan_iter())
+    keys = list(redis_client.scan_iter(match=f"{redis_prefix}*"))
     assert keys
     seen = []
     for key in keys:
@@ -233,13 +281,14 @@ def test_different_secrets_keep_different_records(make_app, tmp_path):
     two = make_app(SMS_HASH_SECRET="secret-two").extensions["sms_line"]
     one.handle(NUMBER, "hi", "SM1")
     one.handle(NUMBER, "1", "SM2")
-    assert one.store.load(number_key(NUMBER, "secret-one")).version == 2
-    assert two.store.load(number_key(NUMBER, "secret-two")).version == 0
+    assert one.store.load(number_key(NUMBER, "secret-one")).blob is not None
+    assert two.store.load(number_key(NUMBER, "secret-two")).blob is None
 
 
 def test_open_store_by_url(tmp_path):
     default = open_store(None, tmp_path / "instance")
-    assert isinstance(default, SQLiteStore)
+    assert isinstance(default, SQLiteStore) and not (tmp_path / "instance").exists()  # nothing made yet
+    default.ping()
     assert (tmp_path / "instance" / "sms.sqlite3").is_file()  # made on first use, folder and all
     named = open_store(f"sqlite:///{tmp_path}/named.sqlite3", tmp_path)
     assert isinstance(named, SQLiteStore) and named.path == tmp_path / "named.sqlite3"
@@ -251,8 +300,9 @@ def test_open_store_by_url(tmp_path):
 def test_sqlite_store_is_made_on_first_use_by_the_app(make_app, tmp_path):
     path = tmp_path / "deep" / "folder" / "line.sqlite3"
     app = make_app(SMS_STORE_URL=f"sqlite:///{path}")
+    assert not path.exists()  # the app starts without its store
+    app.test_client().post("/sms", data=twilio_form("hi"))
     assert path.is_file()
-    app.extensions["sms_line"].store.ping()
 
 
 def test_unreachable_redis_is_a_store_error_and_the_line_still_answers(assets, content):

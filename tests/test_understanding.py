@@ -293,7 +293,8 @@ def test_without_its_model_the_line_starts_and_answers_on_phrases(no_model, tmp_
         app = sms.create_app({"TESTING": True, "SMS_STORE_URL": f"sqlite:///{tmp_path}/t.sqlite3"})
     assert "answering on phrases alone" in caplog.text and "sha256" in caplog.text
     client = app.test_client()
-    assert client.get("/health").get_json() == {"status": "degraded", "store": "ok", "model": "off"}
+    assert client.get("/health").get_json() == {"status": "degraded", "store": "ok", "pending_effects": 0,
+                                                "model": "off"}
     en = app.extensions["sms_line"].content.languages["en"]
     assert one_message(client.post("/sms", data=twilio_form("hi", sid="SM1"))) == en.menus["main"]
     assert one_message(client.post("/sms", data=twilio_form("they locked us in", sid="SM2"))) == en.strings["danger"]

@@ -140,7 +140,7 @@ def test_missing_or_wrong_signature_is_refused_and_changes_nothing(signed_app, c
 def test_refused_first_text_stores_nothing(signed_app, en):
     client = signed_app.test_client()
     assert client.post("/sms", data=twilio_form("STOP", sid="SM1")).status_code == 403
-    assert record(signed_app).version == 0 and not record(signed_app).opted_out
+    assert record(signed_app).blob is None and not record(signed_app).opted_out
     assert one_message(signed(client, twilio_form("hi", sid="SM2"))) == en.menus["main"]
 
 
@@ -237,10 +237,10 @@ def test_procfile_runs_the_app_under_gunicorn_on_port():
 def test_twilio_retry_gets_the_same_reply_and_advances_once(client, app, en):
     one_message(client.post("/sms", data=twilio_form("hi", sid="SM1")))
     first = one_message(client.post("/sms", data=twilio_form("1", sid="SMretry")))
-    version = record(app).version
+    before = record(app)
     again = one_message(client.post("/sms", data=twilio_form("1", sid="SMretry")))
     assert again == first
-    assert record(app).version == version  # nothing saved for the retry
+    assert record(app) == before  # nothing saved for the retry
     # one advance: MORE in the sub-menu (or first page) gives what follows one "1", not two
     after = one_message(client.post("/sms", data=twilio_form("MORE", sid="SM3")))
     assets = app.extensions["sms_line"].assets
@@ -254,6 +254,47 @@ def test_twilio_retry_gets_the_same_reply_and_advances_once(client, app, en):
     once, twice = last_reply(["hi", "1", "MORE"]), last_reply(["hi", "1", "1", "MORE"])
     assert once != twice, "with this menu a second advance would not show: pick other texts"
     assert after == once
+
+
+def test_a_stop_replayed_after_start_and_later_texts_does_not_opt_out_again(client, app, en):
+    assert one_message(client.post("/sms", data=twilio_form("STOP", sid="SMstop1"))) == en.strings["stopped"]
+    client.post("/sms", data=twilio_form("START", sid="SMstart1"))
+    for i in range(8):  # more texts than any per-number memory of replies would keep
+        client.post("/sms", data=twilio_form("MENU", sid=f"SMlater{i}"))
+    assert one_message(client.post("/sms", data=twilio_form("STOP", sid="SMstop1"))) == en.strings["stopped"]
+    assert not record(app).opted_out  # the replay got the reply it got then, and no new effect
+    assert one_message(client.post("/sms", data=twilio_form("MENU", sid="SMnew"))) == en.menus["main"]
+
+
+def test_a_text_replayed_after_the_quick_exit_does_not_bring_the_conversation_back(client, app, en):
+    client.post("/sms", data=twilio_form("hi", sid="SMfirst"))
+    client.post("/sms", data=twilio_form("1", sid="SMone"))
+    assert one_message(client.post("/sms", data=twilio_form("CLEAR", sid="SMclear"))) == en.strings["quick_exit"]
+    client.post("/sms", data=twilio_form("1", sid="SMone"))  # Twilio retries an earlier text
+    assert record(app).blob is None  # nothing came back
+
+
+def test_message_sids_are_kept_only_as_keyed_hashes(make_app, tmp_path):
+    app = make_app()
+    app.test_client().post("/sms", data=twilio_form("hi", sid="SMabcdef0123456789abcdef0123456789"))
+    data = b"".join(f.read_bytes() for f in tmp_path.glob("t.sqlite3*"))
+    assert b"SMabcdef0123456789" not in data
+    assert number_key("SMabcdef0123456789abcdef0123456789", HASH_SECRET).encode() in data
+
+
+def test_a_huge_request_is_refused_before_it_is_parsed(client):
+    response = client.post("/sms", data=twilio_form("x" * 1_000_000))
+    assert response.status_code == 413 and b"<Message" not in response.data
+
+
+def test_a_long_body_is_read_to_twilios_limit_only(client, app, en, monkeypatch):
+    understanding, read = app.extensions["sms_line"].assets.understanding, []
+    real_read = understanding.read
+    monkeypatch.setattr(understanding, "read", lambda text, media=0: read.append(len(text)) or real_read(text, media))
+    long = "they locked me in the trailer and wont let me leave. " + "words " * 2_000  # 12 KB: under the form limit
+    response = client.post("/sms", data=twilio_form(long, sid="SMlong"))
+    assert response.status_code == 200 and one_message(response) == en.strings["danger"]
+    assert read == [1600]  # Twilio's own limit for one message
 
 
 def test_retry_of_a_stop_is_answered_the_same(client, en):
@@ -372,7 +413,7 @@ def test_create_app_reads_the_environment(monkeypatch, tmp_path, en):
     assert one_message(client.post("/sms", data=twilio_form("hi", sid="SM1"))) == en.menus["main"]
     assert (tmp_path / "env.sqlite3").is_file()
     line = app.extensions["sms_line"]
-    assert line.store.load(number_key(NUMBER, "env-secret")).version == 1
+    assert line.store.load(number_key(NUMBER, "env-secret")).blob is not None
     assert line.settings.session_minutes == 5.0
 
 
@@ -421,3 +462,18 @@ def test_what_twilio_answered_itself_is_recorded_and_not_answered_again(client, 
     assert messages(post("HELP", 8, OptOutType="HELP")) == []
     assert one_message(post("HELP", 9)) == en.strings["help"]  # without Advanced Opt-Out: the line's own
     assert one_message(post("STOP", 10)) == en.strings["stopped"]
+
+
+@pytest.mark.parametrize("host", ["example.org:abc", "example.org:99999", "[::1", "exa mple.org"])
+def test_a_malformed_forwarded_host_is_refused_not_an_error(signed_app, host):
+    client = signed_app.test_client()
+    form = twilio_form("hi", sid="SMhost")
+    response = client.post("/sms", data=form, headers={"X-Forwarded-Host": host, "X-Forwarded-Proto": "https",
+                                                       "X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"})
+    assert response.status_code == 403
+
+
+def test_a_signature_with_characters_no_signature_has_is_refused(signed_app):
+    response = signed_app.test_client().post("/sms", data=twilio_form("hi", sid="SMx"),
+                                             headers={"X-Twilio-Signature": "é" * 28})
+    assert response.status_code == 403

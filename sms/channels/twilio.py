@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import hmac
 from functools import lru_cache
+from urllib.parse import urlparse
 
-from twilio.request_validator import RequestValidator, get_signature_algorithm
+from twilio.request_validator import RequestValidator, add_port, get_signature_algorithm, remove_port
 from twilio.twiml.messaging_response import MessagingResponse
 
 
@@ -18,14 +20,31 @@ def signed_urls(path: str, base: str | None, proto: str, host: str, seen: str) -
     return list(dict.fromkeys([f"{proto}://{host}{path}", seen]))
 
 
-def signature_valid(token: str, urls: list[str], params: dict, signature: str, settings_header: str | None) -> bool:
-    """True when signature is Twilio's for params posted to one of urls, with the algorithm the signature
-    settings header names (HMAC-SHA1 when none)."""
+def _with_and_without_port(url: str) -> list[str]:
+    """url as Twilio may have signed it: without its port and with the default one (its signer is not
+    consistent, the library says); none when url is malformed (a bad X-Forwarded-Host)."""
+    try:
+        parsed = urlparse(url)
+        return [remove_port(parsed), add_port(parsed)]
+    except ValueError:
+        return []
+
+
+def signature_valid(token: str, urls: list[str], params, signature: str, settings_header: str | None) -> bool:
+    """True when signature is Twilio's for params (the form, parsed once) posted to one of urls, with the
+    algorithm the signature settings header names (HMAC-SHA1 when none). The twilio library's own
+    compute_signature, once per distinct URL: its validate() would compute two HMACs for every URL, the
+    same one again for URLs that differ only by port."""
     if not signature:
         return False
     validator = RequestValidator(token)
     algorithm = get_signature_algorithm(settings_header)
-    return any(validator.validate(url, params, signature, algorithm) for url in urls)
+    candidates = dict.fromkeys(u for url in urls for u in _with_and_without_port(url))
+    try:
+        return any(hmac.compare_digest(validator.compute_signature(url, params, algorithm).encode(), signature.encode())
+                   for url in candidates)
+    except ValueError:  # an algorithm the library does not know
+        return False
 
 
 @lru_cache(maxsize=4096)

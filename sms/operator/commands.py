@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from ..channels.sms import render, segments
-from ..settings import INSTANCE
+from ..settings import INSTANCE, store_options
 from ..stores import StoreError, open_store
 from . import doctor, stats
 
@@ -25,7 +25,7 @@ def _read(settings: dict, read):
     """read(store) on the configured store, never creating one; (result, store) or (None, None) after
     printing why it could not be read."""
     try:
-        store = open_store(settings["SMS_STORE_URL"], INSTANCE, create=False)
+        store = open_store(settings["SMS_STORE_URL"], INSTANCE, create=False, **store_options(settings))
         return read(store), store
     except StoreError as exc:
         print(f"cannot read the store ({settings['SMS_STORE_URL'] or 'SQLite in instance/'}): {exc}", file=sys.stderr)

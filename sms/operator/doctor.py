@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 from .. import content as content_module
 from .. import understanding
 from ..channels.sms import render
-from ..settings import DEV_HASH_SECRET, INSTANCE, SETTINGS, TRUE, cache_dir, from_environment
+from ..settings import DEV_HASH_SECRET, INSTANCE, SETTINGS, TRUE, cache_dir, from_environment, store_options
 from ..stores import NoDatabase, StoreError, open_store
 from ..understanding import semantic
 
@@ -110,9 +110,9 @@ def _page(name: str, variable: str, password: str | None) -> Check:
     return Check(True, f"the {name} is on, behind {variable}.")
 
 
-def _store(url: str | None, instance: Path) -> Check:
+def _store(url: str | None, instance: Path, options: dict) -> Check:
     try:
-        store = open_store(url, instance, create=False)
+        store = open_store(url, instance, create=False, **options)
         store.ping()
     except ValueError as exc:
         return Check(False, f"{exc}.")
@@ -167,7 +167,7 @@ def run(environ=None, instance: Path | None = None) -> list[Check]:
         _debug(environ),
         _page("simulator", "SMS_SIMULATOR_PASSWORD", settings["SMS_SIMULATOR_PASSWORD"]),
         _page("stats page", "SMS_STATS_PASSWORD", settings["SMS_STATS_PASSWORD"]),
-        _store(settings["SMS_STORE_URL"], instance or INSTANCE),
+        _store(settings["SMS_STORE_URL"], instance or INSTANCE, store_options(settings)),
         _content(Path(settings["SMS_CONTENT_DIR"]), settings["SMS_SEGMENT_BUDGET"]),
         _model(settings),
     ]

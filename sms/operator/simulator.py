@@ -19,7 +19,7 @@ import traceback
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
 from ..channels.sms import segments
-from ..stores import StoreError
+from ..stores import Busy, StoreError
 from .access import ask_for_password, password_given
 
 blueprint = Blueprint("simulator", __name__, template_folder="templates")
@@ -113,9 +113,10 @@ def reset() -> Response:
     """Forget a test number: its conversation, language and opt-out."""
     number = _test_number(_json_body())
     try:
-        if _line().forget(number):
-            return jsonify({"number": number, "reset": True})
+        _line().forget(number)
+    except Busy:
+        return jsonify({"number": number, "reset": False, "error": "the number is busy; try again"}), 409
     except StoreError as exc:
-        log.warning("reset failed: store unavailable (%s)", type(exc.__cause__).__name__)
+        log.warning("reset failed: store unavailable (%s)", type(exc.__cause__ or exc).__name__)
         return jsonify({"number": number, "reset": False, "error": "the store is unavailable"}), 503
-    return jsonify({"number": number, "reset": False, "error": "the number is busy; try again"}), 409
+    return jsonify({"number": number, "reset": True})

@@ -25,6 +25,7 @@ from .language import Hints, detector_for
 from .lexical import LexicalRanker, Vocabulary
 
 log = logging.getLogger("sms.understanding")
+REMEMBERED = 256  # readings whose alarm and verdict are remembered: the line steps a free text twice
 
 OUT_OF_SCOPE = "out_of_scope"
 ASIDE_WORDS = 2  # words beside an asks_for phrase that still leave it a bare request ("spanish please")
@@ -59,6 +60,7 @@ class Understanding:
     def _semantic(self, text: reading.Reading) -> semantic.Semantic | None:
         return self.semantic.read(text.raw) if self.semantic and text.free else None
 
+    @lru_cache(maxsize=REMEMBERED)
     def alarm(self, text: reading.Reading, current: str) -> tuple[Alarm, str] | None:
         """The most urgent alarm the phrases and the model raise for text, and the language to answer it
         in; None when text sounds safe.
@@ -96,6 +98,7 @@ class Understanding:
         best = max(known, key=lambda code: (known[code], code == current))
         return tried + [best] if best not in tried and known[best] > known[tried[0]] else tried
 
+    @lru_cache(maxsize=REMEMBERED)
     def question(self, text: reading.Reading, current: str) -> tuple[str, decide.Verdict]:
         """The language to answer a free-text question in and the verdict there: the first language tried
         that gives a topic, else the first tried. A text none of whose words any language's content uses

@@ -268,8 +268,10 @@ class SemanticRanker:
         alarm = np.array([e.alarm for e in examples])
         self._alarms = {a: (np.flatnonzero(alarm == a.value), np.flatnonzero(alarm == NONE)) for a in Alarm}
 
+    @lru_cache(maxsize=256)
     def read(self, text: str) -> Semantic:
-        """The three readings of text."""
+        """The three readings of text (remembered: the alarm check and the question, of each of the two
+        steps the line makes, share them)."""
         v = self.encoder.embed_one(text)
         head = self._head
         scores = _softmax(np.append((v - head["mean"]) / head["scale"], 1.0) @ head["weights"])

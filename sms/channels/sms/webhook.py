@@ -29,7 +29,7 @@ def signature_ok() -> bool:
     path = request.full_path if request.query_string else request.path
     urls = twilio.signed_urls(path, config.get("PUBLIC_BASE_URL"), request.headers.get("X-Forwarded-Proto", request.scheme),
                               request.headers.get("X-Forwarded-Host", request.host), request.url)
-    return twilio.signature_valid(token, urls, request.form.to_dict(flat=True),
+    return twilio.signature_valid(token, urls, request.form,
                                   request.headers.get("X-Twilio-Signature", ""),
                                   request.headers.get(SIGNATURE_SETTINGS_HEADER))
 
