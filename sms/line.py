@@ -107,7 +107,8 @@ class Line:
                 return None
             new, reply = self._step(self._state(key, current), inbound, assets, now)
             done.append(reply)
-            return Write(None if reply.forget else {"state": new.to_dict()}, new.opted_out, self.ttl,
+            keep = not (reply.forget or new.opted_out)  # after STOP only the opt-out is kept
+            return Write({"state": new.to_dict()} if keep else None, new.opted_out, self.ttl,
                          (day, reply.events), sid_key, (reply.text, reply.kind))
 
         try:

@@ -115,7 +115,7 @@ def _entry(content, path):
     return entry
 
 
-@pytest.mark.parametrize("text", ["2.", " 2 ", "2)"])
+@pytest.mark.parametrize("text", ["2.", " 2 ", "2)", "٢", "۲", "２", "2️⃣", "2\u20e3", "२"])
 def test_number_with_noise_is_a_choice(assets, content, en, text):
     _, (_, reply) = run(assets, ["hi", text])
     entry = content.menus["main"][1]

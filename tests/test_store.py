@@ -324,3 +324,19 @@ def test_engine_state_is_what_the_store_keeps(assets, store, content):
     state = conversation.State.from_dict(store.load(KEY).blob["state"])
     first = content.menus["main"][0]
     assert state.menu[-1] == (first.target if first.kind == "menu" else "main")
+
+
+def test_after_the_quick_exit_the_number_is_nowhere_in_the_sqlite_files(make_app, tmp_path):
+    client = make_app().test_client()
+    for i, body in enumerate(["hi", "1", "MORE", "how do I report", "CLEAR"]):
+        assert client.post("/sms", data=twilio_form(body, sid=f"SMgone{i}")).status_code == 200
+    data = b"".join(f.read_bytes() for f in tmp_path.glob("t.sqlite3*"))
+    assert data and KEY.encode() not in data  # not in the file, its free pages or its write-ahead log
+
+
+def test_after_stop_only_the_opt_out_is_kept(make_app):
+    app = make_app()
+    client = app.test_client()
+    for i, body in enumerate(["hi", "1", "STOP"]):
+        client.post("/sms", data=twilio_form(body, sid=f"SMstop{i}"))
+    assert app.extensions["sms_line"].store.load(KEY) == Record(None, True)

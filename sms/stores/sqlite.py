@@ -55,6 +55,7 @@ class SQLiteStore:
                 try:
                     db.execute("PRAGMA journal_mode=WAL")
                     db.execute("PRAGMA synchronous=NORMAL")
+                    db.execute("PRAGMA secure_delete=ON")  # a deleted conversation is overwritten, not left in free pages
                     db.executescript(self.SCHEMA)
                 except sqlite3.Error:
                     db.close()
@@ -98,12 +99,13 @@ class SQLiteStore:
             self._begin(db)
             try:
                 write = change(self._read(db, key, now, sid))
-                if write is not None:
-                    self._write(db, key, write, now)
+                deleted = write is not None and self._write(db, key, write, now)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
+            if deleted:  # the old pages are in the write-ahead log too: copy it back and empty it
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _begin(self, db) -> None:
         """BEGIN IMMEDIATE, trying every millisecond or so for up to BUSY_SECONDS: other processes hold the
@@ -125,9 +127,11 @@ class SQLiteStore:
         finally:
             db.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
 
-    def _write(self, db, key: str, write: Write, now: float) -> None:
+    def _write(self, db, key: str, write: Write, now: float) -> bool:
+        """Write one update; True when it deleted a conversation."""
+        deleted = False
         if write.blob is None:
-            db.execute("DELETE FROM conversations WHERE key = ?", (key,))
+            deleted = db.execute("DELETE FROM conversations WHERE key = ?", (key,)).rowcount > 0
         else:
             db.execute("INSERT OR REPLACE INTO conversations VALUES (?, ?, ?)",
                        (key, json.dumps(write.blob, separators=(",", ":")), now + write.ttl))
@@ -144,6 +148,7 @@ class SQLiteStore:
         if self._updates % PURGE_EVERY == 1:  # expired rows are invisible; clear them now and then
             for table in ("conversations", "answered", "unmatched"):  # unmatched: even once no longer kept
                 db.execute(f"DELETE FROM {table} WHERE expires < ?", (now,))
+        return deleted
 
     def counters(self, since: str) -> dict[str, dict[str, int]]:
         """Every counter from day since (YYYY-MM-DD) on: {day: {name: n}}."""

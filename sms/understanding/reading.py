@@ -3,6 +3,7 @@ switch or a menu number when it is one of those whole."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from ..text import fold
@@ -43,10 +44,18 @@ class Reading:
         return bool(self.words) and not (self.command or self.switch or self.number is not None)
 
 
+KEYCAP = ("\ufe0f", "\u20e3")  # "1️⃣" is 1, VARIATION SELECTOR-16, COMBINING ENCLOSING KEYCAP
+
+
 def number(text: str) -> int | None:
-    """The number a text is, when it is only a small number ("2", " 2. ")."""
+    """The number a text is, when it is only a small number in any script's digits ("2", " 2. ", "٢",
+    "۲", full-width "２", the keycap emoji "2️⃣")."""
     digits = text.strip().rstrip(".)").strip()
-    return int(digits) if digits.isascii() and digits.isdecimal() and len(digits) <= 2 else None
+    for mark in KEYCAP:
+        digits = digits.replace(mark, "")
+    if not (digits.isdecimal() and len(digits) <= 2):
+        return None
+    return int("".join(str(unicodedata.decimal(d)) for d in digits))
 
 
 @dataclass(frozen=True)
