@@ -18,6 +18,7 @@ from . import settings, understanding
 from .channels.sms import render
 from .conversation import Assets
 from .line import Line, LineSettings
+from .operator import access
 from .stores import Guarded, Journal, open_store
 
 MAX_REQUEST_BYTES = 32 * 1024  # a form bigger than this gets 413 before it is parsed (a 1,600-character text is < 12 KB)
@@ -49,6 +50,10 @@ def create_app(config: dict | None = None) -> Flask:
         if not relaxed:
             raise RuntimeError("SMS_HASH_SECRET is not set: set it to a long random string (see README)")
         secret = settings.DEV_HASH_SECRET
+    short = access.short_passwords(app.config)
+    if short:
+        raise RuntimeError(f"{' and '.join(short)}: use at least {access.MIN_PASSWORD} characters, or leave it unset "
+                           "to keep that page closed")
     if not app.config["TWILIO_AUTH_TOKEN"]:
         if relaxed or app.config["SMS_ALLOW_UNSIGNED"]:
             log.warning("TWILIO_AUTH_TOKEN is not set: accepting unsigned requests (development only)")

@@ -414,3 +414,45 @@ def test_doctor_command_runs_as_an_operator_runs_it(production):
                           timeout=60)
     assert done.returncode == 1
     assert done.stdout.splitlines()[0].startswith("FIX  TWILIO_AUTH_TOKEN is not set")
+
+
+# -- the operator's pages: passwords, throttling, headers ----------------------------------------------------
+
+
+def _basic(password: str) -> dict:
+    return {"Authorization": "Basic " + base64.b64encode(f"op:{password}".encode()).decode()}
+
+
+def test_a_short_operator_password_stops_the_app_from_starting(make_app):
+    for name in ("SMS_STATS_PASSWORD", "SMS_SIMULATOR_PASSWORD"):
+        with pytest.raises(RuntimeError, match=name):
+            make_app(**{name: "x"})
+
+
+def test_wrong_passwords_are_logged_and_throttled_per_client(make_app, caplog):
+    client = make_app(SMS_STATS_PASSWORD="correct horse battery").test_client()
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    statuses = [client.get("/stats", headers=_basic(f"guess {i}")).status_code for i in range(7)]
+    assert statuses == [401] * 5 + [429] * 2
+    assert caplog.text.count("operator login failed from 198.51.100.7") == 5
+    assert client.get("/stats", headers=_basic("correct horse battery")).status_code == 429  # even the right one, for now
+    other = make_app(SMS_STATS_PASSWORD="correct horse battery").test_client()
+    other.environ_base["REMOTE_ADDR"] = "198.51.100.8"
+    assert other.get("/stats", headers=_basic("correct horse battery")).status_code == 200  # others are not locked out
+
+
+@pytest.mark.parametrize("path,name", [("/stats", "SMS_STATS_PASSWORD"), ("/simulator", "SMS_SIMULATOR_PASSWORD")])
+def test_operator_pages_forbid_framing_and_foreign_scripts(make_app, path, name):
+    client = make_app(**{name: "correct horse battery"}).test_client()
+    response = client.get(path, headers=_basic("correct horse battery"))
+    assert response.status_code == 200
+    assert response.headers["X-Frame-Options"] == "DENY"
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
+    nonce = policy.split("script-src 'nonce-")[1].split("'")[0]
+    page = response.get_data(as_text=True)
+    assert page.count("<script") == page.count(f'<script nonce="{nonce}"')
+    assert page.count("<style") == page.count(f'<style nonce="{nonce}"') >= 1
+    assert " style=" not in page  # inline style attributes would be refused by the policy
+    again = client.get(path, headers=_basic("correct horse battery")).headers["Content-Security-Policy"]
+    assert again != policy  # a new nonce for every response

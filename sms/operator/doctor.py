@@ -18,9 +18,9 @@ from ..channels.sms import render
 from ..settings import DEV_HASH_SECRET, INSTANCE, SETTINGS, TRUE, cache_dir, from_environment, store_options
 from ..stores import NoDatabase, StoreError, open_store
 from ..understanding import semantic
+from .access import MIN_PASSWORD
 
 MIN_SECRET = 32
-MIN_PASSWORD = 12
 TOKEN = re.compile(r"[0-9a-f]{32}")
 
 

@@ -20,7 +20,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from ..channels.sms import segments
 from ..stores import Busy, StoreError
-from .access import ask_for_password, password_given
+from .access import guard_pages, login
 
 blueprint = Blueprint("simulator", __name__, template_folder="templates")
 log = logging.getLogger("sms.simulator")
@@ -34,19 +34,13 @@ def only_for_the_operator():
     """404 in production without a password; with one, the browser must give it."""
     password = current_app.config.get("SMS_SIMULATOR_PASSWORD")
     if password:
-        if not password_given(password):
-            return ask_for_password("Text line simulator")
-        return None
+        return login(password, "Text line simulator")
     if not (current_app.debug or current_app.testing):
         abort(404)
     return None
 
 
-@blueprint.after_request
-def never_cached(response: Response) -> Response:
-    """Replies depend on the store: a cached page or answer would mislead."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
+guard_pages(blueprint)  # never cached (replies depend on the store), never framed, only its own scripts
 
 
 def _line():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 
 from ..stores import StoreError
-from .access import ask_for_password, password_given
+from .access import guard_pages, login
 from .charts import daily_chart, topic_chart
 from .stats import DAILY, MAX_DAYS, first_day, summarize
 
@@ -19,9 +19,10 @@ def only_with_the_password():
     password = current_app.config.get("SMS_STATS_PASSWORD")
     if not password:
         abort(404)
-    if not password_given(password):
-        return ask_for_password("Text line stats")
-    return None
+    return login(password, "Text line stats")
+
+
+guard_pages(blueprint)
 
 
 @blueprint.get("/stats")
@@ -40,4 +41,4 @@ def page():
     html = render_template("stats.html", s=summary, days=days, titles=titles, names=names,
                            topic_chart=topic_chart(summary.topics, titles), daily_chart=daily_chart(summary.daily),
                            active=[row for row in summary.daily if any(row[n] for n in DAILY)])
-    return html, 200, {"Cache-Control": "no-store"}
+    return html
