@@ -154,6 +154,6 @@ class Line:
         if not (self.settings.keep_unmatched and Count.UNMATCHED in reply.events):
             return
         try:
-            self.store.keep_unmatched(day, scrub(body), UNMATCHED_DAYS * 86400, now)
+            self.store.keep_unmatched(day, scrub(body, self.assets.understanding.vocabulary), UNMATCHED_DAYS * 86400, now)
         except StoreError:
             log.warning("unmatched text not kept: store unavailable")

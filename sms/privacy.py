@@ -22,14 +22,15 @@ def number_key(number: str, secret: str) -> str:
 NUMBER_MARK, EMAIL_MARK, NAME_MARK = "[number]", "[email]", "[name]"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Runs of digits with the separators phone numbers are written with: +1 (406) 555-0123, 406.555.0123, 5550123
-DIGIT_RUN = re.compile(r"\+?\(?\d[\d\s().-]*\d")
+DIGIT_RUN = re.compile(r"\+?\(?\d[\d\s()./-]*\d")
 MIN_DIGITS = 7  # shorter runs are years, amounts, menu choices and street numbers
 
 # Words that introduce the writer's or someone's name. After a "sure" one the next words are a name whatever
 # their case ("my name is maria lopez"); after the others ("I am tired", "soy de Oaxaca", "my boss says")
 # only capitalised words are.
-SURE_INTROS = ("my name is", "my names", "my name's", "name is", "me llamo", "mi nombre es", "se llama",
-               "je m'appelle", "mon nom est", "il s'appelle", "elle s'appelle")
+SURE_INTROS = ("my name is", "my names", "my name's", "my name", "name is", "me llamo", "mi nombre es",
+               "mi nombre", "se llama", "je m'appelle", "mon nom est", "mon nom", "il s'appelle", "elle s'appelle",
+               "اسمي", "إسمي", "اسمى", "انا اسمي", "esmi", "ismi")
 MAYBE_INTROS = ("i am", "i'm", "this is", "it's", "call me", "soy", "yo soy", "je suis", "c'est", "he is",
                 "she is", "my boss", "mi jefe", "mi patron", "mon patron", "my friend", "mi amigo", "mi amiga")
 TITLES = {"mr", "mrs", "ms", "miss", "dr", "sr", "sra", "srta", "don", "dona", "doña", "senor", "señor", "señora",
@@ -41,7 +42,7 @@ NOT_NAMES = {"and", "y", "et", "i", "im", "from", "de", "my", "mi", "mon", "ma",
 MAX_NAME_WORDS = 3
 _INTRO = re.compile(
     r"\b(" + "|".join(re.escape(p).replace(r"\ ", r"\s+").replace("'", "['\u2019\u2018 ]?")
-                      for p in sorted(SURE_INTROS + MAYBE_INTROS, key=len, reverse=True)) + r")\s+",
+                      for p in sorted(SURE_INTROS + MAYBE_INTROS, key=len, reverse=True)) + r")(?:\s*[:=-]\s*|\s+)",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
@@ -55,8 +56,9 @@ def _plain(words: str) -> str:
 _SURE = {_plain(p) for p in SURE_INTROS}
 
 
-def _name_end(text: str, cursor: int, sure: bool) -> int | None:
-    """Where the name that starts at cursor ends (None: no name there)."""
+def _name_end(text: str, cursor: int, sure: bool, known) -> int | None:
+    """Where the name that starts at cursor ends (None: no name there); a lower-case word after a maybe
+    intro is a name word when it is not in known (the content's words)."""
     end, count = None, 0
     while count < MAX_NAME_WORDS:
         word = _WORD.match(text, cursor)
@@ -64,7 +66,8 @@ def _name_end(text: str, cursor: int, sure: bool) -> int | None:
             break
         plain = _plain(word.group(0))
         capital = word.group(0)[0].isupper()
-        if not (capital or (sure and (count == 0 or plain not in NOT_NAMES))):
+        unknown = bool(known) and plain not in known and plain not in NOT_NAMES
+        if not (capital or unknown or (sure and (count == 0 or plain not in NOT_NAMES))):
             break
         count, end = count + 1, word.end()
         gap = (_GAP_AFTER_TITLE if plain in TITLES else _GAP).match(text, end)
@@ -74,12 +77,12 @@ def _name_end(text: str, cursor: int, sure: bool) -> int | None:
     return end
 
 
-def _names(text: str) -> str:
+def _names(text: str, known) -> str:
     out, pos = [], 0
     for intro in _INTRO.finditer(text):
         if intro.start() < pos:
             continue
-        end = _name_end(text, intro.end(), _plain(intro.group(1)) in _SURE)
+        end = _name_end(text, intro.end(), _plain(intro.group(1)) in _SURE, known)
         if end is not None:
             out.append(text[pos:intro.end()] + NAME_MARK)
             pos = end
@@ -95,6 +98,8 @@ def _numbers(text: str) -> str:
     return DIGIT_RUN.sub(mark, text)
 
 
-def scrub(text: str) -> str:
-    """text with phone-number-like digit runs, emails and introduced names replaced by [number], [email], [name]."""
-    return _names(_numbers(EMAIL.sub(EMAIL_MARK, text)))
+def scrub(text: str, known: frozenset[str] = frozenset()) -> str:
+    """text with phone-number-like digit runs, emails and introduced names replaced by [number], [email],
+    [name]; known: words that are not names (the content's vocabulary: without it, only capitalised words
+    after "I am", "soy", "this is" are taken for a name)."""
+    return _names(_numbers(EMAIL.sub(EMAIL_MARK, text)), known)

@@ -217,6 +217,17 @@ def test_scrub(text, expected):
     assert scrub(text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("call me back on 406/555/0123", "call me back on [number]"),
+    ("my name: Maria Lopez, at the ranch", "my name: [name], at the ranch"),
+    ("i am maria lopez and i need help", "i am [name] and i need help"),
+    ("اسمي مريم وأحتاج مساعدة", "اسمي [name]"),  # a script without capitals: up to 3 words go, to be safe
+    ("i am scared and i am in havre", "i am scared and i am in havre"),  # words the content uses are no name
+])
+def test_scrub_with_the_contents_words(assets, text, expected):
+    assert scrub(text, assets.understanding.vocabulary) == expected
+
+
 def test_keep_unmatched_on_both_stores(store):
     now = time.time()
     store.keep_unmatched("2026-11-28", "old text", 30 * 86400, now=now - 86400 * 2)
@@ -456,3 +467,16 @@ def test_operator_pages_forbid_framing_and_foreign_scripts(make_app, path, name)
     assert " style=" not in page  # inline style attributes would be refused by the policy
     again = client.get(path, headers=_basic("correct horse battery")).headers["Content-Security-Policy"]
     assert again != policy  # a new nonce for every response
+
+
+def test_unmatched_never_sends_a_strangers_escapes_to_the_terminal(make_app, tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path}/kept.sqlite3"
+    client = make_app(SMS_STORE_URL=url, SMS_KEEP_UNMATCHED=True).test_client()
+    hostile = "xqzv \x1b[2J\x1b]52;c;ZWNobyBoaQ==\x07 blorf \u202egnp.exe\u2066"
+    client.post("/sms", data=twilio_form(hostile, sid="SMesc"))
+    monkeypatch.setenv("SMS_STORE_URL", url)
+    monkeypatch.setenv("SMS_KEEP_UNMATCHED", "1")
+    assert cli.main(["unmatched"]) == 0
+    out = capsys.readouterr().out
+    assert not any(c in out for c in "\x1b\x07\u202e\u2066")
+    assert "\\x1b[2J\\x1b]52;c;ZWNobyBoaQ==\\x07 blorf \\u202egnp.exe\\u2066" in out  # shown, not obeyed

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from pathlib import Path
 
 from ..channels.sms import render, segments
@@ -45,6 +46,13 @@ def stats_command(args) -> int:
     return 0
 
 
+def terminal_safe(text: str) -> str:
+    """text with every control, format (bidi included), private-use and unassigned character written as an
+    escape (\\x1b, \\u202e): a kept text was written by a stranger and must not drive the operator's terminal."""
+    return "".join(c if unicodedata.category(c)[0] not in "CZ" or c == " " else
+                   (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}") for c in text)
+
+
 def unmatched_command(args) -> int:
     """List the kept (scrubbed) texts the line did not understand, oldest first, one per line."""
     if not args.settings["SMS_KEEP_UNMATCHED"]:
@@ -54,7 +62,7 @@ def unmatched_command(args) -> int:
     if store is None:
         return 1
     for day, text in kept:
-        print(f"{day}  {' / '.join(text.splitlines())}")
+        print(f"{day}  {terminal_safe(' / '.join(text.splitlines()))}")
     print(f"{len(kept)} text(s) not understood in the last {args.days} days", file=sys.stderr)
     return 0
 

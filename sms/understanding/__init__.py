@@ -53,6 +53,14 @@ class Understanding:
                            {tuple(fold(p).split()): code for code, lang in content.languages.items()
                             for p in lang.asks_for if fold(p)})
 
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every folded word the content's phrases, synonyms and stop words use, in any language: words
+        that are not a name (privacy.scrub takes other words after "I am" for one)."""
+        if not hasattr(self, "_vocabulary"):
+            self._vocabulary = frozenset().union(*(ranker.surface for ranker in self.lexical.values()))
+        return self._vocabulary
+
     def read(self, text: str, media: int = 0) -> reading.Reading:
         """text (and how many pictures or recordings came with it), read once for everything after."""
         return reading.read(text or "", self._words, self.detector.script, media)

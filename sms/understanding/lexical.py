@@ -97,6 +97,11 @@ class LexicalRanker:
         shorthand = self.vocabulary.shorthand
         return [w for word in words(text) for w in shorthand.get(word, word).split()]
 
+    @property
+    def surface(self) -> frozenset[str]:
+        """The words this language's topics, synonyms and stop words use as written (folded)."""
+        return frozenset(self._surface)
+
     def known(self, words: tuple[str, ...]) -> int:
         """How many of words (folded) this language's topics, synonyms or stop words use as written."""
         return sum(w in self._surface for w in words)
