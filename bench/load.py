@@ -71,7 +71,7 @@ def write_requests(base: str, count: int, folder: Path, threads: int, run: int, 
             text = f"{text} {PLACES[n % len(PLACES)]} {n}"
         params = {"From": number, "To": "+14065550000", "Body": text,
                   "MessageSid": f"SM{run:02d}{n:030d}",
-                  "AccountSid": "ACbench", "NumSegments": "1"}
+                  "AccountSid": "AC" + "0" * 32, "NumSegments": "1"}
         body = urllib.parse.urlencode(params)
         rows.append(f"{{{lua_string(body)}, {lua_string(validator.compute_signature(base + '/sms', params))}}}")
     requests = folder / f"requests-{run}.lua"

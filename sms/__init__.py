@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import content as content_module
 from . import settings, understanding
@@ -59,6 +60,9 @@ def create_app(config: dict | None = None) -> Flask:
             log.warning("TWILIO_AUTH_TOKEN is not set: accepting unsigned requests (development only)")
         else:
             log.error("TWILIO_AUTH_TOKEN is not set: every request to /sms will be refused (403)")
+    if app.config["SMS_PROXIES"]:  # trust X-Forwarded-* from that many proxies, and from nobody else
+        hops = app.config["SMS_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     store = Guarded(open_store(app.config["SMS_STORE_URL"], settings.INSTANCE, **settings.store_options(app.config)))
     journal = Journal(app.config["SMS_JOURNAL_PATH"] or settings.INSTANCE / "pending-effects.jsonl")
     line = Line(load_assets(app.config, MAX_NEW_AT_START), store, LineSettings.from_config(app.config, secret), journal)

@@ -43,7 +43,9 @@ SETTINGS = (
     Setting("TWILIO_AUTH_TOKEN", str, None, "the Twilio auth token that signs every request to the webhooks"),
     Setting("SMS_HASH_SECRET", str, None, "the key of the hash that stands for each phone number (required in "
                                           "production; changing it forgets every conversation and opt-out)"),
-    Setting("PUBLIC_BASE_URL", str, None, "the https address Twilio calls, when a proxy in front rewrites it"),
+    Setting("TWILIO_ACCOUNT_SID", str, None, "your Twilio account's SID: texts for another account are refused"),
+    Setting("PUBLIC_BASE_URL", str, None, "the https address Twilio calls (set it, or SMS_PROXIES, behind a proxy)"),
+    Setting("SMS_PROXIES", int, 0, "how many proxies in front set X-Forwarded-Proto/-Host (0: those headers are ignored)"),
     Setting("SMS_ALLOW_UNSIGNED", bool, False, "accept unsigned requests in production (closed test setups only)"),
     Setting("SMS_STORE_URL", str, None, "sqlite:///path or redis://host:port/db (default: SQLite in instance/)"),
     Setting("SMS_STORE_TIMEOUT", float, 0.5, "seconds one store call may take (SQLite's busy timeout, Redis's "

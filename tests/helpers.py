@@ -3,6 +3,7 @@ TwiML, stepping the engine with a plain text, and the menu paths to each topic."
 
 from __future__ import annotations
 
+import hashlib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -28,13 +29,25 @@ def text_step(state, text: str, assets, now: float, **kwargs):
     return conversation.step(state, assets.understanding.read(text), assets, now, **kwargs)
 
 
+ACCOUNT_SID = "AC" + "0" * 32
+
+
+def twilio_sid(name: str) -> str:
+    """A MessageSid in Twilio's format (SM and 32 hex digits) standing for a test's name for a message."""
+    if len(name) == 34 and name.startswith(("SM", "MM")) and all(c in "0123456789abcdef" for c in name[2:]):
+        return name
+    return "SM" + hashlib.md5(name.encode()).hexdigest()
+
+
 def twilio_form(body: str | None = "hi", sid: str | None = None, number: str | None = NUMBER, **extra) -> dict:
-    """The form Twilio posts for an inbound SMS (None leaves a field out)."""
+    """The form Twilio posts for an inbound SMS (None leaves a field out); sid: a name for the message,
+    turned into a MessageSid of Twilio's format (twilio_sid)."""
+    sid = twilio_sid(sid) if sid else None
     form = {
         "ToCountry": "US", "ToState": "MT", "SmsMessageSid": sid, "NumMedia": "0", "ToCity": "HELENA",
         "FromZip": "59801", "SmsSid": sid, "FromState": "MT", "SmsStatus": "received", "FromCity": "MISSOULA",
         "Body": body, "FromCountry": "US", "To": "+14065550000", "ToZip": "59601", "NumSegments": "1",
-        "MessageSid": sid, "AccountSid": "AC" + "0" * 32, "From": number, "ApiVersion": "2010-04-01",
+        "MessageSid": sid, "AccountSid": ACCOUNT_SID, "From": number, "ApiVersion": "2010-04-01",
     }
     form.update(extra)
     return {k: v for k, v in form.items() if v is not None}

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from twilio.request_validator import RequestValidator
 
+from helpers import ACCOUNT_SID, twilio_sid
+
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "test-token"
 
@@ -100,7 +102,11 @@ def gunicorn(store_url: str, workers: int = 4, app: str = "sms:create_app()", ex
 
 
 def signed_post(base: str, params: dict, path: str = "/sms", timeout: float = 20.0) -> tuple[int, str]:
-    """POST params to base+path with a valid X-Twilio-Signature; (status, body)."""
+    """POST params to base+path as Twilio would (a MessageSid of its format for the name given, the
+    account's SID) with a valid X-Twilio-Signature; (status, body)."""
+    params = {"AccountSid": ACCOUNT_SID, **params}
+    if "MessageSid" in params:
+        params["MessageSid"] = twilio_sid(params["MessageSid"])
     url = base + path
     signature = RequestValidator(TOKEN).compute_signature(url, params)
     request = urllib.request.Request(url, data=urllib.parse.urlencode(params).encode(),

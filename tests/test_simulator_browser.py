@@ -20,7 +20,7 @@ from sms.channels.sms import segments
 from sms.operator.simulator import NUMBERS
 from sms.privacy import number_key
 from sms.settings import DEV_HASH_SECRET
-from sms.stores import SQLiteStore
+from sms.stores import Record, SQLiteStore
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -150,7 +150,7 @@ def test_simulator_in_a_real_browser(server, browser, content, en):
     keys = [number_key(n, DEV_HASH_SECRET) for n in NUMBERS]
     assert store.load(keys[0]).opted_out
     browser.find_element(By.ID, "reset").click()
-    wait.until(lambda _: store.load(keys[0]).version == 0 and not store.load(keys[0]).opted_out)
+    wait.until(lambda _: store.load(keys[0]) == Record(None, False))
     wait.until(lambda _: line_bubbles() == [] and "No texts yet" in browser.find_element(By.ID, "thread").text)
     assert store.load(keys[1]).blob is not None
     assert send("hi") == welcome  # a fresh start: answered again

@@ -144,8 +144,8 @@ def test_refused_first_text_stores_nothing(signed_app, en):
     assert one_message(signed(client, twilio_form("hi", sid="SM2"))) == en.menus["main"]
 
 
-def test_signature_behind_a_tls_proxy(signed_app, en):
-    client = signed_app.test_client()
+def test_signature_behind_a_tls_proxy(make_app, en):
+    client = make_app(TWILIO_AUTH_TOKEN=TOKEN, SMS_PROXIES=1).test_client()
     form = twilio_form("hi", sid="SM1")
     proxy = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "example.org"}
     assert one_message(signed(client, form, url="https://example.org/sms", headers=proxy)) == en.menus["main"]
@@ -153,12 +153,69 @@ def test_signature_behind_a_tls_proxy(signed_app, en):
     assert signed(client, form, url="https://example.org/sms").status_code == 403
 
 
-def test_signature_behind_a_proxy_with_a_query_string(signed_app):
+def test_signature_behind_a_proxy_with_a_query_string(make_app):
     form = twilio_form("hi", sid="SM1")
     proxy = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "example.org"}
-    response = signed(signed_app.test_client(), form, url="https://example.org/sms?line=mt", path="/sms?line=mt",
-                      headers=proxy)
+    response = signed(make_app(TWILIO_AUTH_TOKEN=TOKEN, SMS_PROXIES=1).test_client(), form,
+                      url="https://example.org/sms?line=mt", path="/sms?line=mt", headers=proxy)
     assert one_message(response)
+
+
+def test_forwarded_headers_are_ignored_unless_a_proxy_is_configured(signed_app, caplog):
+    """A request signed for another app's address, with X-Forwarded-Host naming that app, is refused."""
+    caplog.set_level(logging.INFO)
+    form = twilio_form("STOP", sid="SMother")
+    proxy = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "other-app.example.org"}
+    response = signed(signed_app.test_client(), form, url="https://other-app.example.org/sms", headers=proxy)
+    assert response.status_code == 403 and '"reason": "bad signature"' in caplog.text
+    assert not record(signed_app).opted_out
+
+
+# -- a signed form Twilio would never send ----------------------------------------------------------------
+
+
+def test_a_captured_more_resplit_into_a_new_message_sid_is_refused(signed_app, caplog):
+    """Twilio signs names and values concatenated: MessageSid=<sid> NumMedia=0 signs as MessageSid=<sid>NumMedia0."""
+    caplog.set_level(logging.INFO)
+    client = signed_app.test_client()
+    form = twilio_form("MORE", sid="SMcaptured")
+    assert signed(client, form).status_code == 200
+    resplit = {k: v for k, v in form.items() if k != "NumMedia"}
+    resplit["MessageSid"] = form["MessageSid"] + "NumMedia0"
+    signature = RequestValidator(TOKEN).compute_signature("http://localhost/sms", form)
+    assert RequestValidator(TOKEN).compute_signature("http://localhost/sms", resplit) == signature  # the same
+    response = client.post("/sms", data=resplit, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 403 and '"reason": "malformed MessageSid"' in caplog.text
+
+
+def test_a_captured_text_resplit_into_a_stop_is_refused(signed_app, caplog):
+    caplog.set_level(logging.INFO)
+    client = signed_app.test_client()
+    form = twilio_form("STOP Dont text my sister", sid="SMsister")
+    form.pop("FromCity"), form.pop("FromCountry"), form.pop("FromState"), form.pop("FromZip")  # Body is followed by From
+    resplit = {**{k: v for k, v in form.items() if k != "Body"}, "Body": "STOP ", "Dont text my sister": ""}
+    signature = RequestValidator(TOKEN).compute_signature("http://localhost/sms", form)
+    assert RequestValidator(TOKEN).compute_signature("http://localhost/sms", resplit) == signature
+    response = client.post("/sms", data=resplit, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 403 and "unknown field 'Dont text my sister'" in caplog.text
+    assert not record(signed_app).opted_out
+
+
+def test_a_text_for_another_account_is_refused(make_app, caplog):
+    caplog.set_level(logging.INFO)
+    client = make_app(TWILIO_AUTH_TOKEN=TOKEN, TWILIO_ACCOUNT_SID="AC" + "1" * 32).test_client()
+    assert signed(client, twilio_form("hi", sid="SMacc")).status_code == 403
+    assert '"reason": "wrong account"' in caplog.text
+    assert signed(client, twilio_form("hi", sid="SMacc", AccountSid="AC" + "1" * 32)).status_code == 200
+
+
+def test_a_status_callback_is_answered_with_nothing_and_not_counted(signed_app):
+    client = signed_app.test_client()
+    report = twilio_form(None, sid="SMstatus", MessageStatus="delivered", SmsStatus="delivered")
+    response = signed(client, report)
+    assert response.status_code == 200 and messages(response) == []
+    assert record(signed_app).blob is None  # no welcome was given: nothing happened for this number
+    assert signed_app.extensions["sms_line"].store.counters("2000-01-01") == {}
 
 
 @pytest.mark.parametrize("base", ["https://line.example.org", "https://line.example.org/"])

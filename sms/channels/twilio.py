@@ -1,23 +1,60 @@
-"""What every Twilio webhook shares, without Flask: the URLs Twilio may have signed, the signature check
-(the twilio library's own validator), and TwiML messaging replies."""
+"""What every Twilio webhook shares, without Flask: the form Twilio sends (the names it documents, its
+SIDs), the URL it signed, the signature check (the twilio library's own), and TwiML messaging replies."""
 
 from __future__ import annotations
 
 import hmac
+import re
 from functools import lru_cache
 from urllib.parse import urlparse
 
 from twilio.request_validator import RequestValidator, add_port, get_signature_algorithm, remove_port
 from twilio.twiml.messaging_response import MessagingResponse
 
+# Every parameter Twilio documents for an inbound message (SMS, MMS, WhatsApp) and a status callback; a
+# signed form with any other name is refused: Twilio signs its parameters concatenated without separators,
+# so a captured form can be re-split into other names and values with the same signature.
+FIELDS = frozenset("""
+    MessageSid SmsSid SmsMessageSid AccountSid MessagingServiceSid From To Body NumMedia NumSegments
+    ReferralNumMedia FromCity FromState FromZip FromCountry ToCity ToState ToZip ToCountry SmsStatus ApiVersion
+    OptOutType AddOns ProfileName WaId Forwarded FrequentlyForwarded ButtonText ButtonPayload Latitude Longitude
+    Address Label ReferralBody ReferralHeadline ReferralSourceId ReferralSourceType ReferralSourceUrl
+    ReferralMediaId ReferralMediaContentType ReferralMediaUrl ReferralCtwaClid OriginalRepliedMessageSender
+    OriginalRepliedMessageSid ChannelMetadata MessageType ChannelPrefix ChannelInstallSid ChannelToAddress
+    MessageStatus ErrorCode ErrorMessage RawDlrDoneDate EventType
+""".split())
+MEDIA_FIELD = re.compile(r"Media(ContentType|Url)\d{1,2}")
+MESSAGE_SID = re.compile(r"(SM|MM)[0-9a-f]{32}")
+ACCOUNT_SID = re.compile(r"AC[0-9a-f]{32}")
 
-def signed_urls(path: str, base: str | None, proto: str, host: str, seen: str) -> list[str]:
-    """The URLs Twilio may have signed for a request to path: base's (PUBLIC_BASE_URL) when set, else the
-    one seen through a proxy (X-Forwarded-Proto and -Host, first of each) and the one seen directly."""
-    if base:
-        return [base.rstrip("/") + path]
-    proto, host = proto.split(",")[0].strip(), host.split(",")[0].strip()
-    return list(dict.fromkeys([f"{proto}://{host}{path}", seen]))
+
+def form_problem(form, account_sid: str | None) -> str | None:
+    """Why a signed form is not one Twilio sends for a message (None: it is): a name Twilio does not
+    document, a MessageSid not in Twilio's format or not the same as SmsSid/SmsMessageSid, an AccountSid
+    not in its format or (account_sid set) not this account's."""
+    unknown = sorted(name for name in form if name not in FIELDS and not MEDIA_FIELD.fullmatch(name))
+    if unknown:
+        return f"unknown field {unknown[0][:40]!r}"
+    sid = form.get("MessageSid", "")
+    if not MESSAGE_SID.fullmatch(sid) or any(form.get(alias, sid) != sid for alias in ("SmsSid", "SmsMessageSid")):
+        return "malformed MessageSid"
+    account = form.get("AccountSid", "")
+    if not ACCOUNT_SID.fullmatch(account):
+        return "malformed AccountSid"
+    if account_sid and account != account_sid:
+        return "wrong account"
+    return None
+
+
+def is_status_callback(form) -> bool:
+    """True for a delivery report (MessageStatus, or SmsStatus other than received) rather than a text."""
+    return "MessageStatus" in form or form.get("SmsStatus", "received") != "received"
+
+
+def signed_urls(path: str, base: str | None, seen: str) -> list[str]:
+    """The URL Twilio signed for a request to path: base's (PUBLIC_BASE_URL) when set, else the one the
+    app sees (through werkzeug's ProxyFix when SMS_PROXIES says proxies are in front)."""
+    return [base.rstrip("/") + path] if base else [seen]
 
 
 def _with_and_without_port(url: str) -> list[str]:

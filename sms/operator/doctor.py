@@ -72,10 +72,15 @@ def _secret(secret: str | None) -> Check:
     return Check(True, f"SMS_HASH_SECRET is set ({len(secret)} characters).")
 
 
-def _public_url(url: str | None) -> Check:
+def _public_url(url: str | None, proxies: int) -> Check:
     if not url:
-        return Check(True, "PUBLIC_BASE_URL is not set: fine unless a proxy in front changes the address "
-                           "(then set it to the https address Twilio calls, without /sms).")
+        if proxies:
+            return Check(True, f"PUBLIC_BASE_URL is not set: the address Twilio signed is rebuilt from the headers of "
+                               f"the {proxies} prox{'y' if proxies == 1 else 'ies'} in front (SMS_PROXIES).")
+        return Check(False, "PUBLIC_BASE_URL is not set, nor SMS_PROXIES: set PUBLIC_BASE_URL to the https address "
+                            "Twilio calls (without /sms), or SMS_PROXIES to the number of proxies in front; "
+                            "otherwise signatures are checked against the address this host sees, which a TLS "
+                            "proxy changes.")
     parsed = urlparse(url)
     example = f"https://{parsed.hostname or 'line.example.org'}"
     if parsed.scheme != "https" or not parsed.hostname:
@@ -163,7 +168,7 @@ def run(environ=None, instance: Path | None = None) -> list[Check]:
         _token(settings["TWILIO_AUTH_TOKEN"]),
         _secret(settings["SMS_HASH_SECRET"]),
         _unsigned(settings["SMS_ALLOW_UNSIGNED"]),
-        _public_url(settings["PUBLIC_BASE_URL"]),
+        _public_url(settings["PUBLIC_BASE_URL"], settings["SMS_PROXIES"]),
         _debug(environ),
         _page("simulator", "SMS_SIMULATOR_PASSWORD", settings["SMS_SIMULATOR_PASSWORD"]),
         _page("stats page", "SMS_STATS_PASSWORD", settings["SMS_STATS_PASSWORD"]),

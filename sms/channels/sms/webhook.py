@@ -20,18 +20,26 @@ blueprint = Blueprint("sms", __name__)
 log = logging.getLogger("sms.webhook")
 
 
-def signature_ok() -> bool:
-    """True when the request carries Twilio's valid signature, or when unsigned requests are allowed."""
+def refusal() -> str | None:
+    """Why the request is refused (None: it is Twilio's): no signature, a bad signature, or a signed form
+    that is not one Twilio sends (twilio.form_problem). Unsigned requests pass only where allowed."""
     config = current_app.config
     token = config.get("TWILIO_AUTH_TOKEN")
     if not token:
-        return bool(current_app.debug or current_app.testing or config.get("SMS_ALLOW_UNSIGNED"))
+        allowed = current_app.debug or current_app.testing or config.get("SMS_ALLOW_UNSIGNED")
+        return None if allowed else "no auth token set"
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not signature:
+        return "no signature"
     path = request.full_path if request.query_string else request.path
-    urls = twilio.signed_urls(path, config.get("PUBLIC_BASE_URL"), request.headers.get("X-Forwarded-Proto", request.scheme),
-                              request.headers.get("X-Forwarded-Host", request.host), request.url)
-    return twilio.signature_valid(token, urls, request.form,
-                                  request.headers.get("X-Twilio-Signature", ""),
-                                  request.headers.get(SIGNATURE_SETTINGS_HEADER))
+    try:
+        seen = request.url
+    except ValueError:  # a Host header werkzeug cannot build a URL from
+        return "malformed host"
+    urls = twilio.signed_urls(path, config.get("PUBLIC_BASE_URL"), seen)
+    if not twilio.signature_valid(token, urls, request.form, signature, request.headers.get(SIGNATURE_SETTINGS_HEADER)):
+        return "bad signature"
+    return twilio.form_problem(request.form, config.get("TWILIO_ACCOUNT_SID"))
 
 
 def _media(form) -> int:
@@ -54,11 +62,15 @@ def _log(outcome: str, started: float, **fields) -> None:
 def sms() -> Response:
     """Twilio's inbound-message webhook."""
     started = time.perf_counter()
-    if not signature_ok():
-        _log("forbidden", started)
+    reason = refusal()
+    if reason:
+        _log("forbidden", started, reason=reason)
         return Response("Forbidden", status=403)
     line = current_app.extensions["sms_line"]
     form = request.form
+    if twilio.is_status_callback(form):  # a delivery report posted here: nothing to answer, nothing to count
+        _log("status", started)
+        return twiml(None)
     try:
         reply = line.handle(form.get("From"), form.get("Body"), form.get("MessageSid"), media=_media(form),
                             answered=(form.get("OptOutType") or "").strip().lower() or None)
