@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass, replace
 
 from . import conversation as engine
+from .conversation.limits import Limits
 from .conversation.reply import Count, Kind
 from .privacy import number_key, scrub
 from .stores import Effect, Journal, StoreError, Write
@@ -32,6 +33,7 @@ log = logging.getLogger("sms.line")
 CARRIER_COMMANDS = ("stop", "start", "help")  # what Twilio's Advanced Opt-Out answers itself
 MAX_BODY = 1600  # characters of a text read: Twilio's own limit for one message
 UNMATCHED_DAYS = 30  # how long a kept unmatched text stays (SMS_KEEP_UNMATCHED)
+SPENT_SECONDS = 30.0  # how often the spend guard reads today's segment count
 
 
 @dataclass(frozen=True)
@@ -42,11 +44,20 @@ class LineSettings:
     session_minutes: float = engine.SESSION_MINUTES
     keep_days: float = 30
     keep_unmatched: bool = False
+    limits: Limits = Limits()
+    daily_segments: int = 0  # 0: no spend guard
 
     @classmethod
     def from_config(cls, config, hash_secret: str) -> LineSettings:
         """The line's settings from a Flask config of sms.settings values, with the hash secret to use."""
-        return cls(hash_secret, config["SMS_SESSION_MINUTES"], config["SMS_KEEP_DAYS"], config["SMS_KEEP_UNMATCHED"])
+        limits = Limits(config["SMS_RATE_LIMIT"], config["SMS_RATE_MINUTES"] * 60)
+        return cls(hash_secret, config["SMS_SESSION_MINUTES"], config["SMS_KEEP_DAYS"], config["SMS_KEEP_UNMATCHED"],
+                   limits, config["SMS_DAILY_SEGMENT_LIMIT"])
+
+
+def _essential(reply: engine.Reply, inbound, new: engine.State, state: engine.State) -> bool:
+    """Replies the spend guard still sends: danger, HELP, and those of effects (STOP, START, quick exit)."""
+    return reply.kind is Kind.DANGER or inbound.command == "help" or reply.forget or new.opted_out != state.opted_out
 
 
 class Line:
@@ -54,6 +65,7 @@ class Line:
 
     def __init__(self, assets: engine.Assets, store, settings: LineSettings, journal: Journal | None = None):
         self.assets, self.store, self.settings, self.journal = assets, store, settings, journal
+        self._spent = (0.0, "", 0)  # (checked at, day, segments sent that day), read again every SPENT_SECONDS
 
     @property
     def content(self):
@@ -127,8 +139,30 @@ class Line:
         return replace(state, opted_out=record.opted_out) if record else state
 
     def _step(self, state, inbound, assets, now):
-        new, reply = engine.step(state, inbound, assets, now, self.settings.session_minutes)
-        return new, replace(reply, events=(Count.TEXTS, *reply.events))
+        new, reply = engine.step(state, inbound, assets, now, self.settings.session_minutes, self.settings.limits)
+        if reply.text is not None and self.overspent(now) and not _essential(reply, inbound, new, state):
+            reply = replace(reply, text=None, kind=Kind.SILENT, events=(*reply.events, Count.LIMITED))
+        cost = assets.content.cost(reply.text) if reply.text else 0
+        return new, replace(reply, events=(Count.TEXTS, *reply.events, *[Count.SEGMENTS] * cost))
+
+    def overspent(self, now: float) -> bool:
+        """True when the line has sent SMS_DAILY_SEGMENT_LIMIT segments today (UTC): then it answers only
+        danger, HELP and effects. Today's count is read from the store at most every SPENT_SECONDS."""
+        limit = self.settings.daily_segments
+        if not limit:
+            return False
+        checked, day, spent = self._spent
+        today = dt.datetime.fromtimestamp(now, dt.UTC).date().isoformat()
+        if day != today or now - checked > SPENT_SECONDS:
+            try:
+                spent = self.store.counters(today).get(today, {}).get(Count.SEGMENTS, 0)
+            except StoreError:
+                pass  # keep the last count
+            self._spent = (now, today, spent)
+            if spent >= limit:
+                log.error("spend guard: %d SMS segments sent today, at or over SMS_DAILY_SEGMENT_LIMIT=%d: "
+                          "answering danger, HELP, STOP and START only", spent, limit)
+        return spent >= limit
 
     def _settle(self) -> None:
         """Apply the effects waiting in the journal, now that the store may answer again."""

@@ -55,6 +55,10 @@ SETTINGS = (
                                           "until it can (default: instance/pending-effects.jsonl)"),
     Setting("SMS_SESSION_MINUTES", float, 30.0, "minutes of silence after which a text starts at the welcome"),
     Setting("SMS_SEGMENT_BUDGET", int, 3, "most SMS segments one reply may cost"),
+    Setting("SMS_RATE_LIMIT", int, 20, "replies one number gets in SMS_RATE_MINUTES; then one notice, then rest"),
+    Setting("SMS_RATE_MINUTES", float, 10.0, "the window of SMS_RATE_LIMIT, in minutes"),
+    Setting("SMS_DAILY_SEGMENT_LIMIT", int, 0, "SMS segments the whole line may send a day (UTC) before it answers "
+                                               "only danger, HELP, STOP and START (0: no limit)"),
     Setting("SMS_KEEP_DAYS", float, 30.0, "days a conversation's state is kept after its last text"),
     Setting("SMS_CONTENT_DIR", str, str(ROOT), "the folder holding content/ and menus/"),
     Setting("SMS_SIMULATOR_PASSWORD", str, None, "opens /simulator on a live line behind this password"),

@@ -9,8 +9,10 @@ from pathlib import Path
 
 from sms import conversation
 from sms.channels.sms import segments
+from sms.conversation.limits import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
+UNLIMITED = Limits(replies=10**6, repeats=10**6)  # for walks through the content, not tests of the limits
 REDIS_URL = "redis://127.0.0.1:6379/13"
 HASH_SECRET = "test-secret"
 NUMBER = "+14065550123"

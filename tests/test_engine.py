@@ -8,7 +8,7 @@ from types import MappingProxyType
 
 import pytest
 
-from helpers import text_step, topic_paths
+from helpers import UNLIMITED, text_step, topic_paths
 from sms import conversation
 from sms.alarms import Alarm
 from sms.channels.sms import segments
@@ -171,7 +171,7 @@ def test_back_goes_up_one_level(assets, content, en, in_topic):
     state, _, menu = in_topic
     path = state.menu
     assert path[-1] == menu and len(path) >= 2
-    state, replies = run(assets, ["BACK", "back", "Back.", "BACK", "BACK"], state=state)
+    state, replies = run(assets, ["BACK", "back", "Back.", "BACK", "BACK"], state=state, limits=UNLIMITED)
     upward = [en.menus[m] for m in reversed(path)]  # the topic's menu, each menu above it, then main again
     assert [r.text for r in replies] == (upward + [en.menus["main"]] * 5)[:5]
     assert state.menu == ("main",) and state.topic is None

@@ -26,7 +26,7 @@ import pytest  # noqa: E402
 import yaml  # noqa: E402
 from golden_diff import unified_diff  # noqa: E402
 
-from helpers import ROOT, exchange, text_step  # noqa: E402
+from helpers import ROOT, UNLIMITED, exchange, text_step  # noqa: E402
 from sms import conversation, understanding  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -79,7 +79,7 @@ def transcript(content, lang: str, n: int) -> str:
 
     def send(text: str):
         nonlocal state
-        state, reply = text_step(state, text, assets, NOW)
+        state, reply = text_step(state, text, assets, NOW, limits=UNLIMITED)
         blocks.append(exchange(text, reply))
         return reply
 

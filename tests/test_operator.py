@@ -23,7 +23,7 @@ from sms.line import Line, LineSettings
 from sms.operator import doctor, stats
 from sms.operator.simulator import NUMBERS
 from sms.privacy import number_key, scrub
-from sms.stores import RedisStore, Write
+from sms.stores import RedisStore, SQLiteStore, Write
 
 TODAY = time.strftime("%Y-%m-%d", time.gmtime())
 GOOD_TOKEN = "0123456789abcdef0123456789abcdef"
@@ -65,8 +65,10 @@ def test_stats_command_counts_a_real_conversation(talked, content, monkeypatch, 
     assert cli.main(["stats", "--days", "7", "--json"]) == 0
     out = capsys.readouterr().out
     summary = json.loads(out)
+    segments = summary["totals"].pop("segments")
     assert summary["totals"] == {"texts": len(CONVERSATION), "topics": 2, "danger": 1, "unmatched": 2,
-                                 "optout": 1, "optin": 1}  # unmatched: the first "hi" and the gibberish
+                                 "optout": 1, "optin": 1, "limited": 0}  # unmatched: the first "hi" and the gibberish
+    assert len(CONVERSATION) <= segments <= 3 * len(CONVERSATION)  # every reply counted, 1 to 3 segments each
     assert summary["topics"] == dict(Counter([opened.target, "report"]))
     assert summary["languages"] == {"en": 1}
     assert summary["days"] == 7 and len(summary["daily"]) == 7 and summary["daily"][-1]["day"] == TODAY
@@ -121,7 +123,8 @@ def test_summarize_fills_quiet_days_and_sorts_topics():
     assert [row["day"] for row in summary.daily] == ["2026-11-28", "2026-11-29", "2026-11-30"]
     assert summary.topics == (("a", 5), ("b", 1))
     assert summary.languages == (("es", 2),)
-    assert summary.totals == {"texts": 4, "topics": 6, "danger": 1, "unmatched": 1, "optout": 0, "optin": 0}
+    assert summary.totals == {"texts": 4, "topics": 6, "danger": 1, "unmatched": 1, "optout": 0, "optin": 0,
+                              "limited": 0, "segments": 0}
     assert summary.daily[1]["texts"] == 0
 
 
@@ -395,6 +398,7 @@ def test_doctor_passes_a_good_configuration(production, capsys):
     ("SMS_STORE_URL", "redis://127.0.0.1:1/0", "the store does not answer"),
     ("SMS_STORE_URL", "postgres://db/line", "SMS_STORE_URL"),
     ("SMS_SEGMENT_BUDGET", "three", "SMS_SEGMENT_BUDGET is 'three'"),
+    ("PUBLIC_BASE_URL", None, "nor SMS_PROXIES"),
 ])
 def test_doctor_says_what_to_fix(production, capsys, name, value, says):
     if value is None:
@@ -405,6 +409,17 @@ def test_doctor_says_what_to_fix(production, capsys, name, value, says):
     fixes = [str(c) for c in checks if not c.ok]
     assert len(fixes) == 1 and says in fixes[0], fixes
     assert fixes[0].startswith("FIX  ")
+
+
+def test_doctor_warns_when_today_is_over_the_spend_guard(production, tmp_path, capsys):
+    store = SQLiteStore(tmp_path / "prod.sqlite3")
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    store.update("somekey", lambda record: Write(None, False, 60, (today, ("segments",) * 12)))
+    production.setenv("SMS_DAILY_SEGMENT_LIMIT", "10")
+    fixes = [str(c) for c in doctor.run() if not c.ok]
+    assert len(fixes) == 1 and "12 SMS segments went out today" in fixes[0], fixes
+    production.setenv("SMS_DAILY_SEGMENT_LIMIT", "100")
+    assert all(c.ok for c in doctor.run())
 
 
 def test_doctor_exits_1_on_broken_content_and_names_the_command(production, content_copy, capsys):

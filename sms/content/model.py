@@ -17,7 +17,7 @@ STRINGS = (
     "welcome", "menu_prompt", "welcome_footer", "menu_footer", "page_header", "page_more", "page_last",
     "contacts_intro", "contact_call", "contact_text", "contact_call_or_text", "contact_web",
     "label_police", "label_immigration", "clarify", "clarify_footer", "unknown", "danger", "self_harm", "help_now", "help",
-    "stopped", "started", "quick_exit", "error", "not_done", "no_more", "no_choice", "detected", "media",
+    "stopped", "started", "quick_exit", "error", "not_done", "limited", "no_more", "no_choice", "detected", "media",
     "greeted", "thanked", "noted",
 )
 # The {placeholders} each fixed reply may use, with sample values; the others may use none.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from .limits import Limits, limit
 from .reply import Count, Expect, Kind, Reply
 from .state import State
 
@@ -27,18 +28,22 @@ class Assets:
     understanding: object
 
 
-def step(state: State, reading, assets: Assets, now: float, session_minutes: float = SESSION_MINUTES):
+def step(state: State, reading, assets: Assets, now: float, session_minutes: float = SESSION_MINUTES,
+         limits: Limits = Limits()):
     """Answer one incoming text, read once at the door (assets.understanding.read): the new state and the
-    reply."""
+    reply, as the per-number limits let it go out (limits.py)."""
     expired = state.seen is None or now - state.seen > session_minutes * 60
     if expired and not (reading.command == "more" and state.topic):  # MORE after a silence: read on
-        state = State(lang=state.lang, opted_out=state.opted_out)
+        state = State(lang=state.lang, opted_out=state.opted_out, quota=state.quota)
     if reading.command and reading.language:  # AYUDA, PARAR: the reply, and the conversation, in their language
         state = replace(state, lang=reading.language)
     new, reply = _answer(state, reading, assets)
     if reading.answered:  # the carrier's service has sent its own reply: never a second one
         reply = replace(reply, text=None)
-    return replace(new, seen=now), reply
+    if reply.forget or new.opted_out != state.opted_out:  # an effect: never limited, and nothing kept after it
+        return replace(new, seen=now), reply
+    quota, reply = limit(state.quota, reply, now, limits, _language(new, assets.content).strings["limited"])
+    return replace(new, seen=now, quota=quota), reply
 
 
 def _language(state: State, content):

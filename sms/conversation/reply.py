@@ -37,6 +37,9 @@ class Count(StrEnum):
     OPTIN = "optin"
     TOPIC = "topic"  # a topic's first page sent
     LANGUAGE = "lang"  # a language chosen or detected
+    LIMITED = "limited"  # a text not answered (or answered with the notice) because of the limits
+    REPEATED = "repeated"  # a text not answered: the same reply again, to a number that keeps sending
+    SEGMENTS = "segments"  # SMS segments sent (counted one by one)
 
     def of(self, what: str) -> str:
         """The counter of this kind for one topic or language."""

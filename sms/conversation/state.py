@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
+
+from .limits import Quota
 
 
 @dataclass(frozen=True)
@@ -10,7 +12,8 @@ class State:
     """One number's conversation.
 
     menu is the path of menus the texter went down (empty: no conversation yet); topic and page the
-    page being read; choices the topics of an open did-you-mean question; seen the time of the last text.
+    page being read; choices the topics of an open did-you-mean question; seen the time of the last text;
+    quota what the limits remember (limits.py).
     """
 
     lang: str | None = None
@@ -20,10 +23,11 @@ class State:
     choices: tuple[str, ...] = ()
     seen: float | None = None
     opted_out: bool = False
+    quota: Quota = field(default_factory=Quota)
 
     def to_dict(self) -> dict:
         """A JSON-ready copy."""
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict | None) -> State:
@@ -33,4 +37,6 @@ class State:
         for key in ("menu", "choices"):
             if key in known:
                 known[key] = tuple(known[key])
+        if "quota" in known:
+            known["quota"] = Quota.from_dict(known["quota"])
         return cls(**known)

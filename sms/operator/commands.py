@@ -17,8 +17,8 @@ from ..channels.sms import render, segments
 from ..settings import INSTANCE, store_options
 from ..stores import StoreError, open_store
 from . import doctor, stats
+from .stats import TWILIO_US_PRICE
 
-TWILIO_US_PRICE = 0.0079  # USD per outgoing SMS segment in the US (Twilio's list price when written)
 RULE = "-" * 40
 
 

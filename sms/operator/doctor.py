@@ -6,6 +6,7 @@ Each check gives one line, OK or FIX. Run it where the line runs (on a PaaS: its
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from urllib.parse import urlparse
 from .. import content as content_module
 from .. import understanding
 from ..channels.sms import render
+from ..conversation.reply import Count
 from ..settings import DEV_HASH_SECRET, INSTANCE, SETTINGS, TRUE, cache_dir, from_environment, store_options
 from ..stores import NoDatabase, StoreError, open_store
 from ..understanding import semantic
@@ -115,10 +117,12 @@ def _page(name: str, variable: str, password: str | None) -> Check:
     return Check(True, f"the {name} is on, behind {variable}.")
 
 
-def _store(url: str | None, instance: Path, options: dict) -> Check:
+def _store(url: str | None, instance: Path, options: dict, daily_segments: int) -> Check:
     try:
         store = open_store(url, instance, create=False, **options)
         store.ping()
+        today = dt.datetime.now(dt.UTC).date().isoformat()
+        spent = store.counters(today).get(today, {}).get(Count.SEGMENTS, 0) if daily_segments else 0
     except ValueError as exc:
         return Check(False, f"{exc}.")
     except NoDatabase as exc:  # a new deployment: fine, and nothing is made here (it would belong to whoever runs this)
@@ -126,6 +130,10 @@ def _store(url: str | None, instance: Path, options: dict) -> Check:
     except StoreError as exc:
         return Check(False, f"the store does not answer ({exc}): check SMS_STORE_URL, that the server runs and "
                             "that this host may reach it.")
+    if daily_segments and spent >= daily_segments:
+        return Check(False, f"the store answers ({store.describe()}), but {spent} SMS segments went out today, at or over "
+                            f"SMS_DAILY_SEGMENT_LIMIT={daily_segments}: the line answers only danger, HELP, STOP and "
+                            "START until midnight UTC. Look at `python -m sms stats` for why, or raise the limit.")
     return Check(True, f"the store answers: {store.describe()}.")
 
 
@@ -172,7 +180,7 @@ def run(environ=None, instance: Path | None = None) -> list[Check]:
         _debug(environ),
         _page("simulator", "SMS_SIMULATOR_PASSWORD", settings["SMS_SIMULATOR_PASSWORD"]),
         _page("stats page", "SMS_STATS_PASSWORD", settings["SMS_STATS_PASSWORD"]),
-        _store(settings["SMS_STORE_URL"], instance or INSTANCE, store_options(settings)),
+        _store(settings["SMS_STORE_URL"], instance or INSTANCE, store_options(settings), settings["SMS_DAILY_SEGMENT_LIMIT"]),
         _content(Path(settings["SMS_CONTENT_DIR"]), settings["SMS_SEGMENT_BUDGET"]),
         _model(settings),
     ]

@@ -2,7 +2,8 @@
 
 Counters are aggregate only (no number, no text): "texts" (texts answered), "topic:<id>" (a topic's first
 page sent), "danger" (danger replies), "unmatched" (texts the line did not understand), "optout", "optin"
-and "lang:<code>" (a language chosen or detected). summarize() reads them; the `stats` command prints
+"lang:<code>" (a language chosen or detected), "limited" (texts held back by the limits) and "segments"
+(SMS segments sent). summarize() reads them; the `stats` command prints
 them (as_text); GET /stats shows them (stats_page.py, with the charts of charts.py).
 """
 
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 from ..conversation.reply import Count
 
 DAILY = (Count.TEXTS.value, "topics", Count.DANGER.value, Count.UNMATCHED.value, Count.OPTOUT.value,
-         Count.OPTIN.value)
+         Count.OPTIN.value, Count.LIMITED.value, Count.SEGMENTS.value)
+TWILIO_US_PRICE = 0.0079  # USD per outgoing SMS segment in the US (Twilio's list price when written)
 MAX_DAYS = 366
 
 
@@ -77,7 +79,9 @@ def as_text(summary: Summary, where: str) -> str:
     t = summary.totals
     lines = [f"Texts to the line from {summary.first} to {summary.last} ({len(summary.daily)} days, UTC), {where}",
              f"texts {t['texts']}, topic views {t['topics']}, danger replies {t['danger']}, "
-             f"not understood {t['unmatched']}, opt-outs {t['optout']}, opt-ins {t['optin']}", ""]
+             f"not understood {t['unmatched']}, opt-outs {t['optout']}, opt-ins {t['optin']}, "
+             f"held back by the limits {t['limited']}",
+             f"SMS segments sent {t['segments']} (about ${t['segments'] * TWILIO_US_PRICE:.2f} at Twilio's US price)", ""]
     widest = max([len(topic) for topic, _ in summary.topics] + [5])
     most = max([n for _, n in summary.topics] + [1])
     lines.append("Topic views:" if summary.topics else "Topic views: none")
