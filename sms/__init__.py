@@ -17,6 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import content as content_module
 from . import settings, understanding
 from .channels.sms import render
+from .channels.twilio_erase import Eraser
 from .conversation import Assets
 from .line import Line, LineSettings
 from .operator import access
@@ -65,7 +66,11 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     store = Guarded(open_store(app.config["SMS_STORE_URL"], settings.INSTANCE, **settings.store_options(app.config)))
     journal = Journal(app.config["SMS_JOURNAL_PATH"] or settings.INSTANCE / "pending-effects.jsonl")
-    line = Line(load_assets(app.config, MAX_NEW_AT_START), store, LineSettings.from_config(app.config, secret), journal)
+    erase = None
+    if app.config["TWILIO_ACCOUNT_SID"] and app.config["TWILIO_AUTH_TOKEN"]:  # the quick exit deletes at Twilio too
+        erase = Eraser(app.config["TWILIO_ACCOUNT_SID"], app.config["TWILIO_AUTH_TOKEN"]).erase
+    line = Line(load_assets(app.config, MAX_NEW_AT_START), store, LineSettings.from_config(app.config, secret), journal,
+                erase)
     app.extensions["sms_line"] = line
 
     from .channels.sms import webhook

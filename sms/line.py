@@ -63,8 +63,11 @@ def _essential(reply: engine.Reply, inbound, new: engine.State, state: engine.St
 class Line:
     """Answers texts for one content set and one store, with a journal for the effects the store missed."""
 
-    def __init__(self, assets: engine.Assets, store, settings: LineSettings, journal: Journal | None = None):
-        self.assets, self.store, self.settings, self.journal = assets, store, settings, journal
+    def __init__(self, assets: engine.Assets, store, settings: LineSettings, journal: Journal | None = None,
+                 erase=None):
+        """erase(number): also delete a number's messages where the channel keeps them (Twilio's log),
+        called after each quick exit that was recorded."""
+        self.assets, self.store, self.settings, self.journal, self.erase = assets, store, settings, journal, erase
         self._spent = (0.0, "", 0)  # (checked at, day, segments sent that day), read again every SPENT_SECONDS
 
     @property
@@ -104,7 +107,7 @@ class Line:
         try:
             record = self.store.load(key, now, sid_key)
         except StoreError:
-            return self._unsaved(key, self._state(key, None), inbound, assets, now)
+            return self._unsaved(number, key, self._state(key, None), inbound, assets, now)
         if record.answered:  # a retry: the same reply, and nothing more happens
             return engine.Reply(record.answered[0], Kind(record.answered[1]), events=())
         state = self._state(key, record)
@@ -126,9 +129,15 @@ class Line:
         try:
             self.store.update(key, change, now, sid_key)
         except StoreError:
-            return self._unsaved(key, state, inbound, assets, now)
+            return self._unsaved(number, key, state, inbound, assets, now)
         self._keep_unmatched(done[-1], inbound.raw, day, now)
-        return done[-1]
+        return self._erased(number, done[-1])
+
+    def _erased(self, number: str, reply: engine.Reply) -> engine.Reply:
+        """reply, after starting to delete number's messages at the channel when it is a recorded quick exit."""
+        if reply.forget and self.erase is not None:
+            self.erase(number)
+        return reply
 
     def _state(self, key: str, record) -> engine.State:
         """The number's state as record holds it, with the opt-out an effect waiting in the journal sets."""
@@ -169,7 +178,7 @@ class Line:
         if self.journal is not None and self.journal.apply(self.store.update, self.ttl):
             log.info("journal: effects the store had missed are recorded now")
 
-    def _unsaved(self, key: str, state: engine.State, inbound, assets, now: float) -> engine.Reply:
+    def _unsaved(self, number: str, key: str, state: engine.State, inbound, assets, now: float) -> engine.Reply:
         """The reply when the store could not record this text: as the engine answers from state, but an
         effect it claims is first written to the journal, and when that fails too the texter is told."""
         new, reply = self._step(state, inbound, assets, now)
@@ -179,7 +188,7 @@ class Line:
         effect = Effect(key, reply.forget, new.opted_out)
         if self.journal is not None and self.journal.add(effect):
             log.error("effect not saved in the store (kept in the journal until it answers)")
-            return replace(reply, events=())
+            return self._erased(number, replace(reply, events=()))
         log.error("effect not saved anywhere (store and journal failed): the texter is told")
         strings = assets.content.languages[state.lang or assets.content.default].strings
         return engine.Reply(strings["not_done"], Kind.COMMAND)
