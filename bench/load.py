@@ -30,7 +30,7 @@ from pathlib import Path
 import redis
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from servers import TOKEN, gunicorn  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 

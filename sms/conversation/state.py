@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from .limits import Quota
 
@@ -27,7 +27,7 @@ class State:
 
     def to_dict(self) -> dict:
         """A JSON-ready copy."""
-        return asdict(self)
+        return {**{name: getattr(self, name) for name in self.__dataclass_fields__}, "quota": vars(self.quota)}
 
     @classmethod
     def from_dict(cls, data: dict | None) -> State:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 GSM_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -66,8 +67,10 @@ def _char_costs(text: str, gsm: bool) -> list[int]:
     return [2 if ord(c) > 0xFFFF else 1 for c in text]
 
 
+@lru_cache(maxsize=4096)
 def encode(text: str) -> Encoding:
-    """The encoding, unit count and segment count of text as a carrier bills it."""
+    """The encoding, unit count and segment count of text as a carrier bills it (remembered: replies
+    repeat, and each one sent is counted)."""
     gsm = is_gsm(text)
     name = "GSM-7" if gsm else "UCS-2"
     costs = _char_costs(text, gsm)
