@@ -287,9 +287,8 @@ def test_different_secrets_keep_different_records(make_app, tmp_path):
 
 def test_open_store_by_url(tmp_path):
     default = open_store(None, tmp_path / "instance")
-    assert isinstance(default, SQLiteStore) and not (tmp_path / "instance").exists()  # nothing made yet
-    default.ping()
-    assert (tmp_path / "instance" / "sms.sqlite3").is_file()  # made on first use, folder and all
+    assert isinstance(default, SQLiteStore)
+    assert (tmp_path / "instance" / "sms.sqlite3").is_file()  # made when opened, folder and all
     named = open_store(f"sqlite:///{tmp_path}/named.sqlite3", tmp_path)
     assert isinstance(named, SQLiteStore) and named.path == tmp_path / "named.sqlite3"
     assert isinstance(open_store(REDIS_URL, tmp_path), RedisStore)  # connects only when used
@@ -297,12 +296,10 @@ def test_open_store_by_url(tmp_path):
         open_store("postgres://db/line", tmp_path)
 
 
-def test_sqlite_store_is_made_on_first_use_by_the_app(make_app, tmp_path):
+def test_sqlite_store_is_made_when_the_app_starts(make_app, tmp_path):
     path = tmp_path / "deep" / "folder" / "line.sqlite3"
-    app = make_app(SMS_STORE_URL=f"sqlite:///{path}")
-    assert not path.exists()  # the app starts without its store
-    app.test_client().post("/sms", data=twilio_form("hi"))
-    assert path.is_file()
+    make_app(SMS_STORE_URL=f"sqlite:///{path}")
+    assert path.is_file()  # before gunicorn forks: its workers never race to make it
 
 
 def test_unreachable_redis_is_a_store_error_and_the_line_still_answers(assets, content):

@@ -1,7 +1,7 @@
 """The SQLite store: one file on one host, safe across threads and gunicorn's processes (WAL; an update
 reads and writes inside one BEGIN IMMEDIATE transaction, so one writer at a time). The default: nothing
-to install or run. The file is opened at first use, so the line starts and answers, without state, even
-when it cannot be opened (a full disk, a missing volume)."""
+to install or run. The file is made when the store is opened; when it cannot be (a full disk, a missing
+volume) the line still starts and answers, without state, and tries again at each text."""
 
 from __future__ import annotations
 
@@ -44,6 +44,11 @@ class SQLiteStore:
         self._local = threading.local()
         self._writing = threading.Lock()  # SQLite has one writer at a time anyway: wake the next thread at once
         self._updates = 0
+        self._unclean = False  # a deleted conversation may still be in the write-ahead log
+        try:  # made now (before gunicorn forks its workers, which would race to make it) when it can be
+            self._db()
+        except StoreError:
+            pass  # a full disk, a missing volume: the line answers without state and tries again at each text
 
     def _db(self) -> sqlite3.Connection:
         """This thread's connection, opened (file, folder and tables made) at first use; a forked worker
@@ -104,8 +109,18 @@ class SQLiteStore:
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
-            if deleted:  # the old pages are in the write-ahead log too: copy it back and empty it
-                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if deleted or self._unclean:  # the old pages are in the write-ahead log too: copy it back, empty it
+                self._unclean = not self._truncate_log(db)
+
+    def _truncate_log(self, db) -> bool:
+        """Checkpoint the write-ahead log and truncate it to nothing, without waiting for readers or
+        writers (False: some were busy; the next update tries again)."""
+        db.execute("PRAGMA busy_timeout = 0")
+        try:
+            busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        finally:
+            db.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+        return busy == 0
 
     def _begin(self, db) -> None:
         """BEGIN IMMEDIATE, trying every millisecond or so for up to BUSY_SECONDS: other processes hold the
