@@ -55,6 +55,11 @@ class LineSettings:
                    limits, config["SMS_DAILY_SEGMENT_LIMIT"])
 
 
+def _replayed(answered: tuple[str | None, str]) -> engine.Reply:
+    """The reply already given to a MessageSid, given again: nothing counted, nothing changed."""
+    return engine.Reply(answered[0], Kind(answered[1]), events=())
+
+
 def _essential(reply: engine.Reply, inbound, new: engine.State, state: engine.State) -> bool:
     """Replies the spend guard still sends: danger, HELP, and those of effects (STOP, START, quick exit)."""
     return reply.kind is Kind.DANGER or inbound.command == "help" or reply.forget or new.opted_out != state.opted_out
@@ -109,7 +114,7 @@ class Line:
         except StoreError:
             return self._unsaved(number, key, self._state(key, None), inbound, assets, now)
         if record.answered:  # a retry: the same reply, and nothing more happens
-            return engine.Reply(record.answered[0], Kind(record.answered[1]), events=())
+            return _replayed(record.answered)
         state = self._state(key, record)
         if inbound.free:  # the model's slow part, outside the lock (remembered for the step inside it)
             self._step(state, inbound, assets, now)
@@ -118,7 +123,7 @@ class Line:
 
         def change(current) -> Write | None:
             if current.answered:
-                done.append(engine.Reply(current.answered[0], Kind(current.answered[1]), events=()))
+                done.append(_replayed(current.answered))
                 return None
             new, reply = self._step(self._state(key, current), inbound, assets, now)
             done.append(reply)

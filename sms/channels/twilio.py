@@ -51,10 +51,10 @@ def is_status_callback(form) -> bool:
     return "MessageStatus" in form or form.get("SmsStatus", "received") != "received"
 
 
-def signed_urls(path: str, base: str | None, seen: str) -> list[str]:
+def signed_url(path: str, base: str | None, seen: str) -> str:
     """The URL Twilio signed for a request to path: base's (PUBLIC_BASE_URL) when set, else the one the
     app sees (through werkzeug's ProxyFix when SMS_PROXIES says proxies are in front)."""
-    return [base.rstrip("/") + path] if base else [seen]
+    return base.rstrip("/") + path if base else seen
 
 
 def _with_and_without_port(url: str) -> list[str]:
@@ -67,19 +67,19 @@ def _with_and_without_port(url: str) -> list[str]:
         return []
 
 
-def signature_valid(token: str, urls: list[str], params, signature: str, settings_header: str | None) -> bool:
-    """True when signature is Twilio's for params (the form, parsed once) posted to one of urls, with the
-    algorithm the signature settings header names (HMAC-SHA1 when none). The twilio library's own
-    compute_signature, once per distinct URL: its validate() would compute two HMACs for every URL, the
-    same one again for URLs that differ only by port."""
+def signature_valid(token: str, url: str, params, signature: str, settings_header: str | None) -> bool:
+    """True when signature is Twilio's for params (the form, parsed once) posted to url, with or without
+    its port, with the algorithm the signature settings header names (HMAC-SHA1 when none). The twilio
+    library's own compute_signature, once per distinct URL (its validate() computes both even when they
+    are the same)."""
     if not signature:
         return False
     validator = RequestValidator(token)
     algorithm = get_signature_algorithm(settings_header)
-    candidates = dict.fromkeys(u for url in urls for u in _with_and_without_port(url))
+    candidates = dict.fromkeys(_with_and_without_port(url))
     try:
-        return any(hmac.compare_digest(validator.compute_signature(url, params, algorithm).encode(), signature.encode())
-                   for url in candidates)
+        return any(hmac.compare_digest(validator.compute_signature(u, params, algorithm).encode(), signature.encode())
+                   for u in candidates)
     except ValueError:  # an algorithm the library does not know
         return False
 

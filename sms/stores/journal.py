@@ -55,14 +55,14 @@ class Journal:
 
     def _entries(self) -> list[Effect]:
         with self._locked("r") as file:
-            return [Effect(**json.loads(line)) for line in file if line.strip()]
+            return _read(file)
 
     def add(self, effect: Effect) -> bool:
         """Record effect on disk (written and synced); False when the disk would not take it."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._locked("a") as file:
-                file.write(json.dumps(asdict(effect)) + "\n")
+                file.write(_line(effect))
                 file.flush()
                 os.fsync(file.fileno())
             return True
@@ -86,7 +86,7 @@ class Journal:
             return 0
         try:
             with self._locked("r+", blocking=False) as file:
-                entries = [Effect(**json.loads(line)) for line in file if line.strip()]
+                entries = _read(file)
                 done = 0
                 for effect in entries[:MAX_APPLIED]:
                     try:
@@ -97,12 +97,20 @@ class Journal:
                 if done:
                     file.seek(0)
                     file.truncate()
-                    file.writelines(json.dumps(asdict(e)) + "\n" for e in entries[done:])
+                    file.writelines(_line(e) for e in entries[done:])
                     file.flush()
                     os.fsync(file.fileno())
                 return done
         except (BlockingIOError, OSError):
             return 0
+
+
+def _line(effect: Effect) -> str:
+    return json.dumps(asdict(effect)) + "\n"
+
+
+def _read(file) -> list[Effect]:
+    return [Effect(**json.loads(line)) for line in file if line.strip()]
 
 
 def _writer(effect: Effect, ttl: float):

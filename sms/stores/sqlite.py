@@ -10,6 +10,7 @@ import os
 import sqlite3
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from .base import ANSWERED_SECONDS, BUSY_SECONDS, Change, NoDatabase, Record, StoreError, Write, translate
@@ -115,20 +116,24 @@ class SQLiteStore:
     def _truncate_log(self, db) -> bool:
         """Checkpoint the write-ahead log and truncate it to nothing, without waiting for readers or
         writers (False: some were busy; the next update tries again)."""
+        with self._not_waiting(db):
+            return db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
+
+    @contextmanager
+    def _not_waiting(self, db):
+        """SQLite's busy handler off inside (a busy lock fails at once), back to the busy timeout after."""
         db.execute("PRAGMA busy_timeout = 0")
         try:
-            busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            yield
         finally:
             db.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-        return busy == 0
 
     def _begin(self, db) -> None:
         """BEGIN IMMEDIATE, trying every millisecond or so for up to BUSY_SECONDS: other processes hold the
         write lock a moment each, so waiting is normal; longer is a fault. (SQLite's own busy handler backs
         off to 25-100 ms between tries, which a busy line pays in its slowest replies.)"""
         deadline, pause = time.monotonic() + BUSY_SECONDS, 0.0005
-        db.execute("PRAGMA busy_timeout = 0")
-        try:
+        with self._not_waiting(db):
             while True:
                 try:
                     db.execute("BEGIN IMMEDIATE")
@@ -139,8 +144,6 @@ class SQLiteStore:
                         raise
                 time.sleep(pause)
                 pause = min(pause * 2, 0.004)
-        finally:
-            db.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
 
     def _write(self, db, key: str, write: Write, now: float) -> bool:
         """Write one update; True when it deleted a conversation."""

@@ -36,8 +36,8 @@ def refusal() -> str | None:
         seen = request.url
     except ValueError:  # a Host header werkzeug cannot build a URL from
         return "malformed host"
-    urls = twilio.signed_urls(path, config.get("PUBLIC_BASE_URL"), seen)
-    if not twilio.signature_valid(token, urls, request.form, signature, request.headers.get(SIGNATURE_SETTINGS_HEADER)):
+    url = twilio.signed_url(path, config.get("PUBLIC_BASE_URL"), seen)
+    if not twilio.signature_valid(token, url, request.form, signature, request.headers.get(SIGNATURE_SETTINGS_HEADER)):
         return "bad signature"
     return twilio.form_problem(request.form, config.get("TWILIO_ACCOUNT_SID"))
 
