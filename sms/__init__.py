@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from types import MappingProxyType
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import content as content_module
-from . import settings, understanding
-from .channels.sms import render
+from . import channels, settings, understanding
 from .channels.twilio_erase import Eraser
 from .conversation import Assets
 from .line import Line, LineSettings
@@ -29,14 +29,15 @@ log = logging.getLogger("sms")
 
 
 def load_assets(config, max_new: int | None = None, prune: bool = False) -> Assets:
-    """The content under SMS_CONTENT_DIR rendered for SMS, and its understanding (raises ContentError on
-    broken content); max_new and prune as understanding.build takes them."""
+    """The content under SMS_CONTENT_DIR rendered for each channel (SMS first), and its understanding
+    (raises ContentError on broken content); max_new and prune as understanding.build takes them."""
     content = content_module.load(Path(config["SMS_CONTENT_DIR"]))
-    rendition, problems = render.render(content, config["SMS_SEGMENT_BUDGET"])
-    if rendition is None:
+    renditions, problems = channels.render_all(content, config["SMS_SEGMENT_BUDGET"])
+    if renditions is None:
         raise content_module.ContentError([p for p in problems if p.error])
-    return Assets(rendition, understanding.build(content, settings.cache_dir(config), config["SMS_MODEL"],
-                                                 config["SMS_MODEL_THREADS"], max_new, prune))
+    return Assets(renditions["sms"], understanding.build(content, settings.cache_dir(config), config["SMS_MODEL"],
+                                                         config["SMS_MODEL_THREADS"], max_new, prune),
+                  MappingProxyType(renditions))
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import content as content_module
 from . import conversation as engine
-from . import create_app, load_assets, settings
+from . import channels, create_app, load_assets, settings
 from .channels.sms import render, segments
 from .conversation.reply import Kind
 from .operator import commands as operator_commands
@@ -92,7 +92,7 @@ def check(args) -> int:
     """List every problem with the content; 1 when any would stop the line from starting."""
     content, problems = content_module.collect(Path(args.content))
     if content is not None:  # how it renders, and the phrases tried on the content's own texts
-        problems += render.render(content, args.budget)[1] + danger.broad_phrases(content, Path(args.content))
+        problems += channels.render_all(content, args.budget)[1] + danger.broad_phrases(content, Path(args.content))
     for problem in problems:
         print(problem)
     errors = sum(p.error for p in problems)

@@ -95,12 +95,13 @@ class Line:
         self.store.update(number_key(number, self.settings.hash_secret), lambda record: Write(None, False, 1))
 
     def handle(self, number: str | None, body: str | None, sid: str | None = None, now: float | None = None,
-               media: int = 0, answered: str | None = None) -> engine.Reply:
-        """The reply to one text (with media pictures or recordings); the store is updated at most once per
-        MessageSid. answered: the command (stop, start, help) the carrier's service has already answered
-        (Twilio's Advanced Opt-Out): its effect is recorded and nothing is sent."""
+               media: int = 0, answered: str | None = None, channel: str = "sms") -> engine.Reply:
+        """The reply to one text (with media pictures or recordings) on a written channel (sms, whatsapp:
+        number is then its whatsapp: address, kept apart from the same phone's SMS); the store is updated at
+        most once per MessageSid. answered: the command (stop, start, help) the carrier's service has
+        already answered (Twilio's Advanced Opt-Out): its effect is recorded and nothing is sent."""
         now = time.time() if now is None else now
-        assets = self.assets  # one content for the whole text, even if a reload lands meanwhile
+        assets = self.assets.on(channel)  # one content for the whole text, even if a reload lands meanwhile
         inbound = assets.understanding.read((body or "")[:MAX_BODY], media)  # read once, at the door
         if answered in CARRIER_COMMANDS:  # whatever its words, the text is that command
             inbound = replace(inbound, command=answered, switch=None, number=None, answered=True)
@@ -154,10 +155,11 @@ class Line:
 
     def _step(self, state, inbound, assets, now):
         new, reply = engine.step(state, inbound, assets, now, self.settings.session_minutes, self.settings.limits)
-        if reply.text is not None and self.overspent(now) and not _essential(reply, inbound, new, state):
+        sms = assets.content.channel == "sms"  # the spend guard counts SMS segments
+        if reply.text is not None and sms and self.overspent(now) and not _essential(reply, inbound, new, state):
             reply = replace(reply, text=None, kind=Kind.SILENT, events=(*reply.events, Count.LIMITED))
-        cost = assets.content.cost(reply.text) if reply.text else 0
-        return new, replace(reply, events=(Count.TEXTS, *reply.events, *[Count.SEGMENTS] * cost))
+        sent = assets.content.charge(reply.text) if reply.text else ()
+        return new, replace(reply, events=(Count.TEXTS, *reply.events, *sent))
 
     def overspent(self, now: float) -> bool:
         """True when the line has sent SMS_DAILY_SEGMENT_LIMIT segments today (UTC): then it answers only

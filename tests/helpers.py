@@ -18,10 +18,13 @@ HASH_SECRET = "test-secret"
 NUMBER = "+14065550123"
 
 
-def exchange(sent: str, reply) -> str:
-    """One text and its reply as transcripts write them: "> text", "< (segments, encoding)", the reply."""
+def exchange(sent: str, reply, channel: str = "sms") -> str:
+    """One text and its reply as transcripts write them: "> text", "< (segments, encoding)" (on WhatsApp
+    "< (characters)"), the reply."""
     if reply.text is None:
         return f"> {sent}\n< (no reply)\n"
+    if channel == "whatsapp":
+        return f"> {sent}\n< ({len(reply.text)} characters)\n{reply.text}\n"
     enc = segments.encode(reply.text)
     return f"> {sent}\n< ({enc.segments} segment{'s' * (enc.segments != 1)}, {enc.name})\n{reply.text}\n"
 

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from helpers import ROOT
+from sms import channels
 from sms.channels.sms import render, segments
 from sms.content import ContentError
 
@@ -40,7 +41,7 @@ def _sent_texts(language):
 
 
 def test_real_content_has_no_errors():
-    problems = render.check(ROOT)
+    problems = channels.check(ROOT)
     assert [str(p) for p in problems if p.error] == []
 
 
@@ -276,7 +277,7 @@ def test_stale_checked_date_is_a_warning_not_an_error(content_copy):
     assert stale != text
     path.write_text(stale, encoding="utf-8")
     render.load(content_copy)  # loads: a stale date does not stop the line
-    problems = render.check(content_copy)
+    problems = channels.check(content_copy)
     warnings = [p for p in problems if p.file == "content/referrals.yaml" and "2020-01-01" in p.message]
     assert len(warnings) == 1
     assert not warnings[0].error
@@ -293,7 +294,7 @@ def test_every_problem_is_listed_not_just_the_first(content_copy):
     text = str(raised.value)
     for needle in ("no-such-topic", "no-such-contact", "1-800-555-0199"):
         assert needle in text
-    assert [p for p in render.check(content_copy) if p.error] == raised.value.problems
+    assert [p for p in channels.check(content_copy) if p.error] == raised.value.problems
 
 
 def test_missing_topic_file_is_reported(content_copy):
@@ -360,14 +361,14 @@ def test_a_phrase_a_fixed_reply_and_a_command_word_must_be_text_too(content_copy
 
 def test_no_reply_shows_what_the_line_is_about_in_its_first_words():
     """A lock screen shows the first 40 characters of a message to whoever holds the phone."""
-    assert [str(p) for p in render.check(ROOT) if "lock screen" in p.message] == []
+    assert [str(p) for p in channels.check(ROOT) if "lock screen" in p.message] == []
 
 
 def test_a_title_that_names_trafficking_is_warned_of(content_copy):
     path = _topic_file("rights", content_copy)
     title = _line_of(path, "title:")
     _edit(path, "title: Your rights", "title: Trafficking victims' rights")
-    warned = [p for p in render.check(content_copy) if "lock screen" in p.message]
+    warned = [p for p in channels.check(content_copy) if "lock screen" in p.message]
     found = [p for p in warned if p.file == "content/en/topics/rights.yaml"]
     assert found and all(not p.error and p.line == title for p in warned if p in found)
     assert {p.file for p in warned if p.file.startswith("content/en/")} == {"content/en/topics/rights.yaml",
@@ -380,6 +381,6 @@ def test_a_long_topic_and_a_short_page_are_warned_of(content_copy):
     _insert_after(path, "pages:", '  - "Short."')
     for n in range(4):
         _insert_after(path, "pages:", f'  - "{"Say what you saw, and when. " * 12}{n}"')
-    messages = [p.message for p in render.check(content_copy) if p.file == "content/en/topics/report.yaml"]
+    messages = [p.message for p in channels.check(content_copy) if p.file == "content/en/topics/report.yaml"]
     assert any("segments before all its contacts" in m for m in messages), messages
     assert any(re.match(r"message \d+ holds \d+ of the 459 characters it could: join its page", m) for m in messages)

@@ -11,7 +11,7 @@ import pytest
 from multilingual import NOW
 
 from helpers import ROOT, text_step
-from sms import cli, conversation
+from sms import channels, cli, conversation
 from sms import content as content_module
 from sms.channels.sms import render
 from sms.content import STRINGS
@@ -42,7 +42,7 @@ def with_swahili(content_copy):
 
 
 def test_a_new_language_is_a_folder_and_a_line_of_configuration(with_swahili, content):
-    problems = render.check(with_swahili)
+    problems = channels.check(with_swahili)
     assert [str(p) for p in problems if p.error] == []
     fixed = len(STRINGS) + len(content.menus) - 1
     sw_problems = [p for p in problems if p.file.startswith("content/sw")]
@@ -91,7 +91,7 @@ def test_check_lists_what_a_language_is_missing(with_swahili, content, capsys):
 
 
 def test_check_reports_review_status_and_completeness_of_the_real_content(content):
-    problems = render.check(ROOT)
+    problems = channels.check(ROOT)
     messages_ = [p.message for p in problems]
     for code, lang in content.languages.items():
         complete = [m for m in messages_ if m.startswith(f"language {code}: ")]

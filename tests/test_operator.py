@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from helpers import HASH_SECRET, NUMBER, ROOT, one_message, twilio_form
-from sms import cli
+from sms import channels, cli
 from sms.channels.sms import render, segments
 from sms.line import Line, LineSettings
 from sms.operator import doctor, stats
@@ -359,14 +359,14 @@ def checked():
 @pytest.fixture
 def production(tmp_path, monkeypatch, checked):
     """A good production environment; tests spoil one thing at a time."""
-    real_check = render.check
+    real_check = channels.check
 
     def check(root, budget=3, today=None):
         if (str(root), budget) not in checked:
             checked[str(root), budget] = real_check(root, budget, today)
         return checked[str(root), budget]
 
-    monkeypatch.setattr(render, "check", check)
+    monkeypatch.setattr(channels, "check", check)
     env = {"TWILIO_AUTH_TOKEN": GOOD_TOKEN, "SMS_HASH_SECRET": GOOD_SECRET,
            "SMS_STORE_URL": f"sqlite:///{tmp_path}/prod.sqlite3", "PUBLIC_BASE_URL": "https://line.example.org"}
     for name, value in env.items():

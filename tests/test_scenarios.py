@@ -6,19 +6,23 @@ it shows. Everything else is the line's replies, which the run compares
 with what the line says now; `python -m pytest tests/test_scenarios.py --update` rewrites them, to be read
 in review as a diff and committed with the change that caused it. Each text goes through Line with the
 real content and model and a real SQLite store, so the State is saved (to_dict) and loaded (from_dict)
-between every two texts, as on a live line. Each scenario runs once per channel (SMS today).
+between every two texts, as on a live line. tests/scenarios/*.txt are SMS conversations,
+tests/scenarios/whatsapp/*.txt WhatsApp ones (from a whatsapp: address, answered from its rendition);
+calls have their own runner (test_voice.py, tests/scenarios/voice/).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from types import MappingProxyType
 from pathlib import Path
 
 import pytest
 from golden_diff import unified_diff
 
 from helpers import HASH_SECRET, NUMBER, exchange
+from sms import channels
 from sms.line import Line, LineSettings
 from sms.stores import SQLiteStore
 
@@ -26,7 +30,7 @@ SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 START = 1_800_000_000.0
 GAP = 20.0  # seconds between two texts
 WAIT = re.compile(r"@ \+(\d+) minutes?$")
-CHANNELS = ("sms",)
+CHANNELS = ("sms", "whatsapp")  # each one's scenarios: tests/scenarios/ (SMS) and tests/scenarios/<channel>/
 PICTURE = "[picture]"
 
 
@@ -53,8 +57,9 @@ def parse(text: str) -> Script:
     return Script(tuple(heading), tuple(steps))
 
 
-def play(script: Script, line: Line) -> str:
-    """The scenario file the line gives for script: its heading, each text with its reply, each wait."""
+def play(script: Script, line: Line, channel: str = "sms") -> str:
+    """The scenario file the line gives for script on channel: its heading, each text with its reply,
+    each wait."""
     now, blocks = START, []
     for n, (kind, value) in enumerate(script.steps):
         if kind == "wait":
@@ -64,12 +69,17 @@ def play(script: Script, line: Line) -> str:
         now += GAP
         body = value.removeprefix(PICTURE).strip()
         media = int(value.startswith(PICTURE))
-        blocks.append(exchange(value, line.handle(NUMBER, body, sid=f"SM{n:032d}", now=now, media=media)))
+        address = f"whatsapp:{NUMBER}" if channel == "whatsapp" else NUMBER
+        reply = line.handle(address, body, sid=f"SM{n:032d}", now=now, media=media, channel=channel)
+        blocks.append(exchange(value, reply, channel))
     return "\n".join(script.heading) + "\n\n" + "\n".join(blocks)
 
 
-def scenario_files() -> list[Path]:
-    return sorted(SCENARIOS.glob("*.txt"))
+def scenario_files(channel: str | None = None) -> list[Path]:
+    """The scenarios of channel (SMS's are in tests/scenarios/ itself); of every channel when None."""
+    if channel is None:
+        return [path for name in CHANNELS for path in scenario_files(name)]
+    return sorted((SCENARIOS if channel == "sms" else SCENARIOS / channel).glob("*.txt"))
 
 
 @pytest.fixture
@@ -78,18 +88,18 @@ def line_for(assets, tmp_path):
     made = []
 
     def make(channel: str) -> Line:
-        assert channel == "sms"  # the one channel so far: its rendition is the assets' own
         made.append(channel)
         store = SQLiteStore(tmp_path / f"{channel}-{len(made)}.sqlite3")
-        return Line(assets, store, LineSettings(HASH_SECRET))
+        return Line(replace(assets, channels=MappingProxyType(channels.render_all(assets.content.content, 3)[0])),
+                    store, LineSettings(HASH_SECRET))
     return make
 
 
-@pytest.mark.parametrize("channel", CHANNELS)
-@pytest.mark.parametrize("path", scenario_files(), ids=lambda p: p.stem)
+@pytest.mark.parametrize(("channel", "path"), [(c, p) for c in CHANNELS for p in scenario_files(c)],
+                         ids=lambda v: v if isinstance(v, str) else v.stem)
 def test_scenario(path, channel, line_for, update):
     written = path.read_text(encoding="utf-8")
-    played = play(parse(written), line_for(channel))
+    played = play(parse(written), line_for(channel), channel)
     if update:
         path.write_text(played, encoding="utf-8")
         return

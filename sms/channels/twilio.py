@@ -26,6 +26,7 @@ FIELDS = frozenset("""
 MEDIA_FIELD = re.compile(r"Media(ContentType|Url)\d{1,2}")
 MESSAGE_SID = re.compile(r"(SM|MM)[0-9a-f]{32}")
 ACCOUNT_SID = re.compile(r"AC[0-9a-f]{32}")
+WHATSAPP = "whatsapp:"  # the address scheme of a WhatsApp sender (From=whatsapp:+1...)
 
 
 def form_problem(form, account_sid: str | None) -> str | None:
@@ -44,6 +45,11 @@ def form_problem(form, account_sid: str | None) -> str | None:
     if account_sid and account != account_sid:
         return "wrong account"
     return None
+
+
+def channel(form) -> str:
+    """The channel a message came on: whatsapp when From is a whatsapp: address, else sms."""
+    return "whatsapp" if (form.get("From") or "").startswith(WHATSAPP) else "sms"
 
 
 def is_status_callback(form) -> bool:

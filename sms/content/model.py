@@ -18,7 +18,7 @@ STRINGS = (
     "contacts_intro", "contact_call", "contact_text", "contact_call_or_text", "contact_web",
     "label_police", "label_immigration", "clarify", "clarify_footer", "unknown", "danger", "self_harm", "help_now", "help",
     "stopped", "started", "quick_exit", "error", "not_done", "limited", "no_more", "no_choice", "detected", "media",
-    "greeted", "thanked", "noted",
+    "greeted", "thanked", "noted", "rates",
 )
 # The {placeholders} each fixed reply may use, with sample values; the others may use none.
 PLACEHOLDERS = {"page_header": {"title": "T", "page": 1, "pages": 2}, "contact_call": {"phone": "1"},

@@ -9,7 +9,8 @@ in the language last chosen; only MORE reads on in the topic that was open. A co
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 from .limits import Limits, limit
 from .reply import Count, Expect, Kind, Reply
@@ -22,10 +23,18 @@ SESSION_MINUTES = 30
 class Assets:
     """What the engine reads: one channel's rendition of the content (what to say: its languages' strings,
     menus and topic pages, the menu tree, and fits() and cost() for that channel's limits) and the
-    understanding built from the content (how to read)."""
+    understanding built from the content (how to read); channels holds every channel's rendition, so
+    on(channel) gives the same understanding with that channel's words."""
 
     content: object
     understanding: object
+    channels: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # name -> rendition
+
+    def on(self, channel: str) -> Assets:
+        """These assets with channel's rendition as their content (the content's own when channel has none
+        here, or is the content's)."""
+        rendition = self.channels.get(channel)
+        return self if rendition is None or rendition is self.content else replace(self, content=rendition)
 
 
 def step(state: State, reading, assets: Assets, now: float, session_minutes: float = SESSION_MINUTES,

@@ -40,6 +40,9 @@ class Count(StrEnum):
     LIMITED = "limited"  # a text not answered (or answered with the notice) because of the limits
     REPEATED = "repeated"  # a text not answered: the same reply again, to a number that keeps sending
     SEGMENTS = "segments"  # SMS segments sent (counted one by one)
+    WHATSAPP = "whatsapp"  # WhatsApp messages sent
+    CALLS = "calls"  # calls answered
+    TRANSFERS = "transfers"  # calls connected to a person (the hotline)
 
     def of(self, what: str) -> str:
         """The counter of this kind for one topic or language."""

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 from .. import content as content_module
 from .. import understanding
-from ..channels.sms import render
+from .. import channels
 from ..conversation.reply import Count
 from ..settings import DEV_HASH_SECRET, INSTANCE, SETTINGS, TRUE, cache_dir, from_environment, store_options
 from ..stores import NoDatabase, StoreError, open_store
@@ -138,7 +138,7 @@ def _store(url: str | None, instance: Path, options: dict, daily_segments: int) 
 
 
 def _content(root: Path, budget: int) -> Check:
-    problems = render.check(root, budget)
+    problems = channels.check(root, budget)
     errors = sum(p.error for p in problems)
     if errors:
         return Check(False, f"the content has {errors} error(s): run `python -m sms check` to see each one with "

@@ -1,7 +1,8 @@
 """The Flask blueprint Twilio calls for each text: signature check, form -> line -> TwiML. Never a 500.
 
-POST /sms answers with exactly one <Message>, or none (a number that opted out). Bodies and numbers are
-never logged: one line per request says what happened (outcome, kind, topic, milliseconds).
+POST /sms answers with exactly one <Message>, or none (a number that opted out), for SMS and for
+WhatsApp (From=whatsapp:+..., answered from the WhatsApp rendition: whole messages, accents kept; its
+address is keyed apart from the phone's SMS). Bodies and numbers are never logged: one line per request says what happened (outcome, kind, topic, milliseconds).
 """
 
 from __future__ import annotations
@@ -73,11 +74,12 @@ def sms() -> Response:
         return twiml(None)
     try:
         reply = line.handle(form.get("From"), form.get("Body"), form.get("MessageSid"), media=_media(form),
-                            answered=(form.get("OptOutType") or "").strip().lower() or None)
+                            answered=(form.get("OptOutType") or "").strip().lower() or None,
+                            channel=twilio.channel(form))
     except Exception as exc:  # the texter must still get a way forward
         # where it failed, without the exception's message: it may quote the body
         log.error("reply failed: %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
         _log("error", started)
         return twiml(line.content.languages[line.content.default].strings["error"])
-    _log("ok", started, kind=reply.kind, topic=reply.topic)
+    _log("ok", started, channel=twilio.channel(form), kind=reply.kind, topic=reply.topic)
     return twiml(reply.text)
