@@ -15,8 +15,8 @@ from types import MappingProxyType
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import content as content_module
 from . import channels, settings, understanding
+from . import content as content_module
 from .channels.twilio_erase import Eraser
 from .conversation import Assets
 from .line import Line, LineSettings

@@ -19,10 +19,10 @@ import sys
 import time
 from pathlib import Path
 
+from . import channels, create_app, load_assets, settings
 from . import content as content_module
 from . import conversation as engine
-from . import channels, create_app, load_assets, settings
-from .channels.sms import render, segments
+from .channels.sms import segments
 from .conversation.reply import Kind
 from .operator import commands as operator_commands
 from .understanding import danger

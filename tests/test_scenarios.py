@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from types import MappingProxyType
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 from golden_diff import unified_diff

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from .. import channels, understanding
 from .. import content as content_module
-from .. import understanding
-from .. import channels
 from ..conversation.reply import Count
 from ..settings import DEV_HASH_SECRET, INSTANCE, SETTINGS, TRUE, cache_dir, from_environment, store_options
 from ..stores import NoDatabase, StoreError, open_store

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from ... import content as content_module
-from ...conversation.reply import Count
 from ...content import Content, ContentError, Problem
+from ...conversation.reply import Count
 from .. import written
 from . import segments
 
