@@ -75,9 +75,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["sms_line"] = line
 
     from .channels.sms import webhook
+    from .channels.voice import webhook as voice
     from .operator import health, reload, simulator, stats_page
 
-    for blueprint in (webhook.blueprint, health.blueprint, simulator.blueprint, stats_page.blueprint):
+    for blueprint in (webhook.blueprint, voice.blueprint, health.blueprint, simulator.blueprint, stats_page.blueprint):
         app.register_blueprint(blueprint)
     if app.debug:
         reload.watch(app, lambda: load_assets(app.config))

@@ -34,6 +34,9 @@ CARRIER_COMMANDS = ("stop", "start", "help")  # what Twilio's Advanced Opt-Out a
 MAX_BODY = 1600  # characters of a text read: Twilio's own limit for one message
 UNMATCHED_DAYS = 30  # how long a kept unmatched text stays (SMS_KEEP_UNMATCHED)
 SPENT_SECONDS = 30.0  # how often the spend guard reads today's segment count
+CALL_PREFIX = "call:"  # a call's state is kept under the keyed hash of this and its CallSid
+CALL_SECONDS = 900  # how long a call's state stays after its last step (a call ends well within it)
+CALL_LIMITS = Limits(replies=10**6, repeats=10**6, danger_every=0)  # none: a caller pays per minute, not per reply
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,18 @@ class Line:
         key = number_key(number, self.settings.hash_secret)
         sid_key = number_key(sid, self.settings.hash_secret) if sid else None
         self._settle()
+        return self._converse(number, key, sid_key, inbound, assets, now)
+
+    def call(self, call_sid: str, inbound, now: float | None = None, first: bool = False) -> engine.Reply:
+        """The reply to one key pressed or one thing said on a call (inbound: a reading), in the call's
+        state: kept under the CallSid's keyed hash for CALL_SECONDS after its last step, never limited, and
+        never an effect (a call has no STOP). first: the call's first step, counted as a call."""
+        now = time.time() if now is None else now
+        key = number_key(CALL_PREFIX + call_sid, self.settings.hash_secret)
+        return self._converse(None, key, None, inbound, self.assets.on("voice"), now, (Count.CALLS,) * first)
+
+    def _converse(self, number, key: str, sid_key, inbound, assets, now: float, counted=()) -> engine.Reply:
+        """Load key's record, step the engine, and save the new state, counters and reply in one update."""
         try:
             record = self.store.load(key, now, sid_key)
         except StoreError:
@@ -121,6 +136,7 @@ class Line:
             self._step(state, inbound, assets, now)
         done: list[engine.Reply] = []
         day = dt.datetime.fromtimestamp(now, dt.UTC).date().isoformat()
+        ttl = CALL_SECONDS if assets.content.channel == "voice" else self.ttl
 
         def change(current) -> Write | None:
             if current.answered:
@@ -129,8 +145,8 @@ class Line:
             new, reply = self._step(self._state(key, current), inbound, assets, now)
             done.append(reply)
             keep = not (reply.forget or new.opted_out)  # after STOP only the opt-out is kept
-            return Write({"state": new.to_dict()} if keep else None, new.opted_out, self.ttl,
-                         (day, reply.events), sid_key, (reply.text, reply.kind))
+            return Write({"state": new.to_dict()} if keep else None, new.opted_out, ttl,
+                         (day, (*counted, *reply.events)), sid_key, (reply.text, reply.kind))
 
         try:
             self.store.update(key, change, now, sid_key)
@@ -141,7 +157,7 @@ class Line:
 
     def _erased(self, number: str, reply: engine.Reply) -> engine.Reply:
         """reply, after starting to delete number's messages at the channel when it is a recorded quick exit."""
-        if reply.forget and self.erase is not None:
+        if reply.forget and self.erase is not None and number:
             self.erase(number)
         return reply
 
@@ -154,12 +170,13 @@ class Line:
         return replace(state, opted_out=record.opted_out) if record else state
 
     def _step(self, state, inbound, assets, now):
-        new, reply = engine.step(state, inbound, assets, now, self.settings.session_minutes, self.settings.limits)
+        voice = assets.content.channel == "voice"  # a call is never limited: each step is a key the caller pressed
+        limits = CALL_LIMITS if voice else self.settings.limits
+        new, reply = engine.step(state, inbound, assets, now, self.settings.session_minutes, limits)
         sms = assets.content.channel == "sms"  # the spend guard counts SMS segments
         if reply.text is not None and sms and self.overspent(now) and not _essential(reply, inbound, new, state):
             reply = replace(reply, text=None, kind=Kind.SILENT, events=(*reply.events, Count.LIMITED))
-        sent = assets.content.charge(reply.text) if reply.text else ()
-        return new, replace(reply, events=(Count.TEXTS, *reply.events, *sent))
+        return new, replace(reply, events=(*assets.content.received, *reply.events, *assets.content.charge(reply)))
 
     def overspent(self, now: float) -> bool:
         """True when the line has sent SMS_DAILY_SEGMENT_LIMIT segments today (UTC): then it answers only

@@ -322,8 +322,8 @@ def test_a_language_whose_switch_words_lack_its_code_is_refused(content_copy):
     _refused(content_copy, "content/es/language.yaml", None, "ES")
 
 
-@pytest.mark.parametrize("entry, needle", [("  danger: emergency", "never 911"), ("  danger: no-such-contact", "no contact"),
-                                           ("  hunger: nhth", "not an alarm")])
+@pytest.mark.parametrize("entry, needle", [("  danger: emergency", "never dials 911"), ('  danger: "988"', "never dials 911, 988"),
+                                           ("  danger: no-such-contact", "no contact"), ("  hunger: nhth", "not an alarm")])
 def test_a_call_is_connected_only_to_a_contact_with_a_phone_never_911(content_copy, entry, needle):
     path = content_copy / "content" / "referrals.yaml"
     text = path.read_text(encoding="utf-8").replace("  danger: nhth\n", "")

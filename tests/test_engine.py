@@ -432,10 +432,10 @@ def test_a_number_not_on_the_menu_says_so_when_that_costs_nothing_extra(assets, 
 
 
 def test_an_alarm_reply_names_the_person_a_call_is_connected_to(assets, content):
-    """content/referrals.yaml `connect`: danger and a plain cry for help to the hotline, self-harm to 988;
-    never 911, which a caller is told to dial themselves."""
+    """content/referrals.yaml `connect`: every alarm to the hotline; never 911 or 988, which Twilio cannot
+    dial and a caller is told to dial themselves."""
     connect = content.content.connect
-    assert connect[Alarm.DANGER] == connect[Alarm.HELP_NOW] == "nhth" and connect[Alarm.SELF_HARM] == "988"
+    assert connect[Alarm.DANGER] == connect[Alarm.HELP_NOW] == connect[Alarm.SELF_HARM] == "nhth"
     for text, alarm in ((DANGER[0], Alarm.DANGER), ("i want to kill myself", Alarm.SELF_HARM)):
         _, reply = text_step(State(), text, assets, NOW)
         assert (reply.kind, reply.alarm, reply.transfer) == ("danger", alarm, connect[alarm])

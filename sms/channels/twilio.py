@@ -1,5 +1,6 @@
-"""What every Twilio webhook shares, without Flask: the form Twilio sends (the names it documents, its
-SIDs), the URL it signed, the signature check (the twilio library's own), and TwiML messaging replies."""
+"""What every Twilio webhook shares, without Flask: the forms Twilio sends (for a message, the names it
+documents; for a call, its SIDs), which channel a message came on, the URL Twilio signed, the signature
+check (the twilio library's own), and TwiML messaging replies."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ FIELDS = frozenset("""
 MEDIA_FIELD = re.compile(r"Media(ContentType|Url)\d{1,2}")
 MESSAGE_SID = re.compile(r"(SM|MM)[0-9a-f]{32}")
 ACCOUNT_SID = re.compile(r"AC[0-9a-f]{32}")
+CALL_SID = re.compile(r"CA[0-9a-f]{32}")
 WHATSAPP = "whatsapp:"  # the address scheme of a WhatsApp sender (From=whatsapp:+1...)
 
 
@@ -39,6 +41,19 @@ def form_problem(form, account_sid: str | None) -> str | None:
     sid = form.get("MessageSid", "")
     if not MESSAGE_SID.fullmatch(sid) or any(form.get(alias, sid) != sid for alias in ("SmsSid", "SmsMessageSid")):
         return "malformed MessageSid"
+    return _account_problem(form, account_sid)
+
+
+def call_problem(form, account_sid: str | None) -> str | None:
+    """Why a signed form is not one Twilio sends for a call (None: it is): a CallSid or an AccountSid not
+    in Twilio's format, or (account_sid set) another account's. A call's form is not checked field by
+    field: a call has no effect a re-split form could forge (no STOP), and Twilio adds fields to it."""
+    if not CALL_SID.fullmatch(form.get("CallSid", "")):
+        return "malformed CallSid"
+    return _account_problem(form, account_sid)
+
+
+def _account_problem(form, account_sid: str | None) -> str | None:
     account = form.get("AccountSid", "")
     if not ACCOUNT_SID.fullmatch(account):
         return "malformed AccountSid"

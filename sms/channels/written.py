@@ -2,22 +2,22 @@
 in their order after right-to-left words, and the renderer that turns the channel-neutral content into
 every reply ready to send, which each channel's render.py tunes (what fits in one reply, what to check).
 
-A Rendition is the one thing the engine reads: fixed replies, each menu written out, each topic's pages
-with a header, a "Reply MORE" footer, the first contact ending the first page and all of them the last.
+The renderer makes a channel's Rendition (rendition.py): fixed replies, each menu written out, each
+topic's pages with a header, a "Reply MORE" footer, the first contact ending the first page and all of
+them the last.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import ClassVar
 
 from ..content import Content, Problem
 from ..content.model import Contact
 from ..content.referrals import PHONE_LIKE
 from ..text import fold
 from . import paging
+from .rendition import RenderedLanguage, RenderedTopic
 
 LRM = "\u200e"  # LEFT-TO-RIGHT MARK: invisible, one UCS-2 unit
 PREVIEW = 40  # characters of a message a phone's lock screen or notification shows
@@ -58,64 +58,6 @@ def contact_line(contact: Contact, label: str, strings) -> str:
     if contact.web and not how:
         how = strings["contact_web"].format(web=contact.web)
     return f"{name}: {how}"
-
-
-@dataclass(frozen=True)
-class RenderedTopic:
-    """One topic in one language as sent: its title and its pages, each one message."""
-
-    id: str
-    title: str
-    pages: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class RenderedLanguage:
-    """What the line sends in one language."""
-
-    code: str
-    name: str
-    strings: MappingProxyType  # fixed reply -> its text as sent
-    menus: MappingProxyType  # menu id -> the text that shows it (main: the welcome)
-    topics: MappingProxyType  # topic id -> RenderedTopic
-
-
-@dataclass(frozen=True)
-class Rendition:
-    """The content as one channel sends it: what the engine reads (languages, the menu tree, the
-    contacts a call is connected to) and the channel's fits() and cost(); charge() names the counters
-    a reply sent adds to (SMS segments, WhatsApp messages)."""
-
-    channel: ClassVar[str] = "written"
-    content: Content
-    languages: MappingProxyType  # code -> RenderedLanguage
-
-    @property
-    def default(self) -> str:
-        """The default language's code."""
-        return self.content.default
-
-    @property
-    def connect(self) -> MappingProxyType:
-        """Alarm -> the contact a call raising it is connected to (a written channel sends the reply)."""
-        return self.content.connect
-
-    @property
-    def menus(self) -> MappingProxyType:
-        """The menu tree: menu id -> tuple of Entry."""
-        return self.content.menus
-
-    def fits(self, text: str) -> bool:
-        """True when text can be sent as one reply."""
-        raise NotImplementedError
-
-    def cost(self, text: str) -> int:
-        """What sending text costs, in the channel's units (SMS segments, messages)."""
-        raise NotImplementedError
-
-    def charge(self, text: str) -> tuple[str, ...]:
-        """The counters sending text adds one to, one name per unit it costs."""
-        raise NotImplementedError
 
 
 class Renderer:

@@ -11,6 +11,8 @@ Layout (every path relative to the project root), each kind of file with its own
     content/<lang>/examples.yaml  whole texts that teach the model: alarms, near misses, out of scope
     content/<lang>/contacts.yaml  the short name each referral contact gets in a text
     content/<lang>/topics/*.yaml  one file per topic id of the catalogue: title, phrases, pages, contacts (topics.py)
+    content/<lang>/voice.yaml     what a call says in the language, and the voice that says it          (voice.py)
+    content/voice.yaml            which key does what on a call                                         (voice.py)
     menus/menu.yaml               the menu tree: menus of entries, each a sub-menu or a topic           (menus.py)
 
 load() returns a Content or raises ContentError listing every problem with its file and line.
@@ -24,7 +26,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ..text import fold
-from . import menus, referrals
+from . import menus, referrals, voice
 from .languages import LanguageChecker
 from .model import COMMANDS, STRINGS, Contact, Content, ContentError, Entry, Language, Problem, Topic
 from .source import Checker, read_yaml
@@ -57,11 +59,17 @@ def collect(root: Path, today: dt.date | None = None) -> tuple[Content | None, l
     languages = {code: reader.language(code) for code in codes}
     for word in set(reader.commands) & set(reader.switches):
         check.error("content", (), f"{word!r} is both a command and a language switch")
+    keys = voice.keys(check)
+    if codes and codes[0] in languages and languages[codes[0]].spoken is None:
+        check.error(f"content/{codes[0]}/voice.yaml", (), "file is missing: the default language must say what a call says")
+    for code in codes[1:]:
+        if languages[code].spoken is None:
+            check.warn(f"content/{code}/voice.yaml", (), f"no voice.yaml: calls do not offer {code}")
     if any(p.error for p in check.problems):
         return None, check.problems
     content = Content(codes[0], MappingProxyType(languages), MappingProxyType(tree), MappingProxyType(contacts),
                       MappingProxyType(reader.commands), MappingProxyType(reader.switches),
-                      MappingProxyType(connect), MappingProxyType(check.sources))
+                      MappingProxyType(connect), MappingProxyType(check.sources), keys)
     return content, check.problems
 
 

@@ -7,7 +7,7 @@ from types import MappingProxyType
 
 from ..alarms import Alarm
 from ..text import fold
-from . import referrals, topics
+from . import referrals, topics, voice
 from .model import COMMANDS, EXAMPLES, PLACEHOLDERS, SOCIAL, STRINGS, Contact, Language
 from .source import Checker, Source
 
@@ -79,6 +79,7 @@ class LanguageChecker:
             alphabet=str(info.get("alphabet", "gsm")),
             plain_letters=bool(info.get("plain_letters")),
             discreet=phrases_words(check.texts(meta, ("discreet",), info.get("discreet"), "a discreet word")),
+            spoken=voice.spoken(check, code, self.numbers_known, labels),
         )
 
     def numbers_known(self, src: Source, path: tuple, text: str) -> None:

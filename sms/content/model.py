@@ -87,6 +87,19 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Spoken:
+    """How one language sounds on a call: the Twilio voice and language that read it, the language
+    callers may speak (None: keys only), what a call says (strings.yaml's text for any other reply) and
+    the contacts' spoken names."""
+
+    voice: str
+    language: str
+    speech: str | None
+    strings: MappingProxyType
+    labels: MappingProxyType
+
+
+@dataclass(frozen=True)
 class Language:
     """Everything the line says and understands in one language."""
 
@@ -111,6 +124,7 @@ class Language:
     alphabet: str = "gsm"  # gsm: every text must fit GSM-7 (cheap); ucs2: the script needs UCS-2
     plain_letters: bool = False  # accented letters GSM-7 lacks are sent without their accent
     discreet: tuple[str, ...] = ()  # words a reply's first words must not have (a lock screen shows them; * any ending)
+    spoken: Spoken | None = None  # on calls (voice.yaml); None: calls do not offer this language
 
 
 @dataclass(frozen=True)
@@ -128,3 +142,4 @@ class Content:
     switches: MappingProxyType  # folded word -> language code
     connect: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # Alarm -> contact id to call
     sources: MappingProxyType = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
+    keys: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # on a call: action -> key

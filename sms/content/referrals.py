@@ -55,11 +55,22 @@ def _connections(check: Checker, src, contacts: dict[str, Contact]) -> dict[Alar
             check.error(src, ("connect", key), f"connect: {key!r} is not an alarm ({', '.join(a.value for a in Alarm)})")
         elif contact is None or not contact.phone:
             check.error(src, ("connect", key), f"connect: {alarm.value} goes to {cid!r}, which is no contact with a phone")
-        elif contact.phone == "911":
-            check.error(src, ("connect", key), "connect: never 911 (Twilio does not dial emergency numbers)")
+        elif dialable(contact.phone) is None:
+            check.error(src, ("connect", key), f"connect: {alarm.value} goes to {contact.phone}, which a call cannot "
+                                               "be connected to: give a 10-digit number (Twilio never dials 911, "
+                                               "988 or a short code)")
         else:
             found[alarm] = contact.id
     return found
+
+
+def dialable(phone: str | None) -> str | None:
+    """phone as a call is connected to it (E.164: 1-888-373-7888 -> +18883737888); None for a number
+    that is not a 10-digit North American one (911, 988, a short code)."""
+    digits = "".join(c for c in phone or "" if c.isdigit())
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    return f"+1{digits}" if len(digits) == 10 and phone.strip()[:1] in "0123456789(" else None
 
 
 def numbers(contacts: dict[str, Contact]) -> set[str]:

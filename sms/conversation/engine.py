@@ -1,7 +1,7 @@
 """The conversation: step(state, inbound, assets, now) -> (state, reply). Pure: no I/O, no clock, no web.
 
 Checks run in the order of DESIGN.md: opt-out words, alarms (danger now, self-harm, a plain cry for
-help), HELP, a picture without words, language switch, quick exit, MENU, BACK, MORE, a numbered choice,
+help), a call's key for a person (connect: only a call sends it), HELP, a picture without words, language switch, quick exit, MENU, BACK, MORE, a numbered choice,
 manners in a conversation ("hi", "thanks", "ok"), a text that asks for a language, then free text
 (answer, ask, or admit). A session silent longer than the session timeout starts again at the welcome,
 in the language last chosen; only MORE reads on in the topic that was open. A command the carrier's service already answered is recorded, not answered.
@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from ..alarms import Alarm
 from .limits import Limits, limit
 from .reply import Count, Expect, Kind, Reply
 from .state import State
@@ -49,6 +50,7 @@ def step(state: State, reading, assets: Assets, now: float, session_minutes: flo
     new, reply = _answer(state, reading, assets)
     if reading.answered:  # the carrier's service has sent its own reply: never a second one
         reply = replace(reply, text=None)
+    reply = replace(reply, lang=new.lang or assets.content.default)
     if reply.forget or new.opted_out != state.opted_out:  # an effect: never limited, and nothing kept after it
         return replace(new, seen=now), reply
     quota, reply = limit(state.quota, reply, now, limits, _language(new, assets.content).strings["limited"])
@@ -76,6 +78,8 @@ def _answer(state: State, reading, assets: Assets) -> tuple[State, Reply]:
         kind, lang = alarm
         return replace(state, lang=lang), Reply(content.languages[lang].strings[kind.value], Kind.DANGER,
                                                 events=(Count.DANGER,), alarm=kind, transfer=content.connect.get(kind))
+    if command == "connect":  # a call's key for a person: the hotline a plain cry for help is connected to
+        return state, Reply(say["connecting"], Kind.COMMAND, transfer=content.connect.get(Alarm.HELP_NOW))
     if command == "help":
         return state, Reply(say["help"], Kind.COMMAND)
     if reading.media and not reading.words:  # a picture or a voice note alone: say so, keep the place
@@ -187,7 +191,9 @@ def _open_topic(state: State, topic_id: str, content, score: float | None = None
 def _clarify(state: State, choices: tuple[str, ...], content, score: float | None = None):
     say = _language(state, content).strings
     topics = _language(state, content).topics
-    lines = [say["clarify"], *(f"{n} {topics[t].title}" for n, t in enumerate(choices, 1)), say["clarify_footer"]]
+    choice = say.get("choice", "{number} {title}")  # a call says "For ..., press 1"
+    lines = [say["clarify"], *(choice.format(number=n, title=topics[t].title) for n, t in enumerate(choices, 1)),
+             say["clarify_footer"]]
     state = replace(state, menu=state.menu or ("main",), topic=None, page=0, choices=choices)
     return state, Reply("\n".join(lines), Kind.CLARIFY, topic=choices[0], score=score, expects=Expect.DIGIT)
 

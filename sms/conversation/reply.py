@@ -72,7 +72,8 @@ class Reply:
 
     alarm: which alarm a danger reply answers. forget: the store must delete everything it holds about
     the number (quick exit). events: names of counters to add one to. transfer: a contact id to connect a
-    call to (channels that can); expects: what the channel should gather next.
+    call to (channels that can); expects: what the channel should gather next; lang: the language of
+    the conversation after it.
     """
 
     text: str | None
@@ -84,3 +85,4 @@ class Reply:
     alarm: Alarm | None = None
     transfer: str | None = None
     expects: Expect = Expect.TEXT
+    lang: str | None = None  # the language it is in (a call says it in that language's voice)

@@ -76,3 +76,9 @@ def read(text: str, words: Words, script=lambda text: None, media: int = 0) -> R
     return Reading(text, folded, tuple(folded.split()), words.commands.get(folded), words.switches.get(folded),
                    number(text), words.command_languages.get(folded), script(text), media,
                    social=words.social.get(folded))
+
+
+def pressed(command: str | None = None, switch: str | None = None, number: int | None = None) -> Reading:
+    """A key pressed on a call, as the line reads it: a command (menu, back, more, connect), a language
+    chosen, or a menu number. Never free text, so never read by the model."""
+    return Reading("", "", (), command, switch, number)

@@ -18,7 +18,7 @@ from typing import ClassVar
 from ... import content as content_module
 from ...content import Content, ContentError, Problem
 from ...conversation.reply import Count
-from .. import written
+from .. import rendition, written
 from . import segments
 
 WELCOME_SEGMENTS = 2
@@ -27,7 +27,7 @@ MAX_BEFORE_CONTACTS = 8  # segments a reader pays before the last page, which gi
 
 
 @dataclass(frozen=True)
-class Rendition(written.Rendition):
+class Rendition(rendition.Rendition):
     """The content as SMS sends it, each reply within budget segments."""
 
     channel: ClassVar[str] = "sms"
@@ -41,9 +41,9 @@ class Rendition(written.Rendition):
         """What sending text costs: its SMS segments."""
         return segments.segments(text)
 
-    def charge(self, text: str) -> tuple[str, ...]:
-        """One SEGMENTS count per segment of text."""
-        return (Count.SEGMENTS,) * segments.segments(text)
+    def charge(self, reply) -> tuple[str, ...]:
+        """One SEGMENTS count per segment of the reply's text."""
+        return (Count.SEGMENTS,) * segments.segments(reply.text) if reply.text else ()
 
 
 class _Renderer(written.Renderer):

@@ -13,13 +13,13 @@ from typing import ClassVar
 
 from ...content import Content, Problem
 from ...conversation.reply import Count
-from .. import written
+from .. import rendition, written
 
 MAX_CHARACTERS = 1600  # Twilio's limit for one WhatsApp message body
 
 
 @dataclass(frozen=True)
-class Rendition(written.Rendition):
+class Rendition(rendition.Rendition):
     """The content as WhatsApp sends it: each reply one message of at most MAX_CHARACTERS."""
 
     channel: ClassVar[str] = "whatsapp"
@@ -32,9 +32,9 @@ class Rendition(written.Rendition):
         """One message, whatever its length."""
         return 1
 
-    def charge(self, text: str) -> tuple[str, ...]:
-        """One WHATSAPP count: a message sent."""
-        return (Count.WHATSAPP,)
+    def charge(self, reply) -> tuple[str, ...]:
+        """One WHATSAPP count for a message sent."""
+        return (Count.WHATSAPP,) if reply.text else ()
 
 
 class _Renderer(written.Renderer):
