@@ -2,7 +2,8 @@
 preview | doctor.
 
 chat   talk to the line as a texter would (same engine, same store, same replies); reads standard input,
-       so `printf 'hi\\n1\\nMORE\\n' | python -m sms chat` prints a whole conversation.
+       so `printf 'hi\\n1\\nMORE\\n' | python -m sms chat` prints a whole conversation; --voice: as a
+       caller would (keys and words in, what the call says out).
 match  one text per line in, one JSON object per line out: {"text", "kind", "topic", "score", "alarm"},
        each judged as the first text from a new number. Tools outside the project read this: keep it stable.
 check  validate content/ and menus/; exit 1 listing every problem with its file and line.
@@ -23,6 +24,7 @@ from . import channels, create_app, load_assets, settings
 from . import content as content_module
 from . import conversation as engine
 from .channels.sms import segments
+from .channels.voice import calls
 from .conversation.reply import Kind
 from .operator import commands as operator_commands
 from .understanding import danger
@@ -35,6 +37,8 @@ def chat(args) -> int:
     """Print each text read from standard input and the line's reply, as a phone would show them."""
     # chat is a developer's and operator's tool: a development hash secret is fine when none is set
     line = create_app({"TESTING": True}).extensions["sms_line"]
+    if args.voice:
+        return _call(line)
     interactive = sys.stdin.isatty()
     while True:
         if interactive:
@@ -51,6 +55,28 @@ def chat(args) -> int:
         else:
             enc = segments.encode(reply.text)
             print(f"line [{enc.segments} segment{'s' * (enc.segments != 1)}, {enc.name}]>\n{reply.text}\n")
+
+
+def _call(line) -> int:
+    """chat --voice: one call; each line read is a key (0-9, *, #), words the caller says, or nothing (no
+    key at the language choice); prints what the call would say, in which voice, and what it does next."""
+    rendition = line.assets.on("voice").content
+    sid = "CA" + os.urandom(16).hex()
+    print(f"line [{rendition.voice(rendition.default).voice}, then asks: a language]>\n"
+          + "\n".join([rendition.languages[rendition.default].strings["greeting"],
+                       *(v.choose for v in rendition.voices.values())]) + "\n")
+    asked = "language"
+    for raw in sys.stdin:
+        said = raw.strip()
+        key = said if len(said) == 1 and said in "0123456789*#" else None
+        print(f"caller> {'(presses ' + key + ')' if key else said or '(silence)'}")
+        step = calls.step(line, sid, asked, key, None if key else said)
+        voice = rendition.voice(step.lang)
+        then = f"connects the call to {step.dial}" if step.dial else f"asks: a key ({step.asked})" if step.asked \
+            else "hangs up"
+        print(f"line [{voice.voice} {voice.language}, then {then}]>\n{step.text or ''}\n")
+        asked = step.asked or "menu"
+    return 0
 
 
 def match(args) -> int:
@@ -112,6 +138,7 @@ def main(argv=None) -> int:
 
     p = commands.add_parser("chat", help="talk to the line in this terminal")
     p.add_argument("--number", default="+15550000001", help="the phone number to text as (default: a test number)")
+    p.add_argument("--voice", action="store_true", help="call the line instead: type keys (0-9, *, #) or words")
     p.set_defaults(run=chat)
 
     for name, run, text in (("match", match, "rank topics for texts on standard input, as JSON lines"),

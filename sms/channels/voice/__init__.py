@@ -1,2 +1,3 @@
-"""Calls (Twilio Programmable Voice): render.py (the content as a call says it), twiml.py (prompts, the
-transfer to a person), keys.py (what a key or a spoken answer means), webhook.py (POST /voice...)."""
+"""Calls (Twilio Programmable Voice): render.py (the content as a call says it), keys.py (what a key or
+spoken words mean), calls.py (one step of a call), twiml.py (prompts, the transfer to a person),
+webhook.py (POST /voice, /voice/key, /voice/dialed)."""

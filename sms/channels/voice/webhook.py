@@ -17,12 +17,11 @@ import traceback
 
 from flask import Blueprint, Response, current_app, request, url_for
 
-from ...conversation.reply import Kind
 from ...line import CALL_PREFIX
 from ...stores import StoreError
 from .. import twilio
 from ..webhook import forbidden, log_request, refusal, twiml
-from . import keys
+from . import calls, keys
 from .twiml import failure, goodbye, greeting, prompt, transfer
 
 blueprint = Blueprint("voice", __name__)
@@ -72,17 +71,14 @@ def key(rendition):
     """A key pressed or words said where ?on= says they were asked for."""
     asked = request.args.get("on") if request.args.get("on") in keys.ASKED else "menu"
     form = request.form
-    reading = keys.meaning(asked, form.get("Digits"), form.get("SpeechResult"), rendition,
-                           _line().assets.understanding)
-    reply = _line().call(form["CallSid"], reading, first=asked == "language")
-    lang = reply.lang if reply.lang in rendition.languages else rendition.default
+    said = calls.step(_line(), form["CallSid"], asked, form.get("Digits"), form.get("SpeechResult"))
+    reply = said.reply
     fields = {"step": asked, "kind": reply.kind, "topic": reply.topic, "transfer": reply.transfer}
-    number = rendition.dial(reply.transfer) if reply.transfer else None
-    if number:
-        return transfer(rendition, lang, reply.text, number, url_for("voice.dialed", lang=lang)), fields
-    if reply.text is None:
-        return goodbye(rendition, lang), fields
-    return prompt(rendition, lang, reply.text, _asked("page" if reply.kind is Kind.TOPIC else "menu")), fields
+    if said.dial:
+        return transfer(rendition, said.lang, said.text, said.dial, url_for("voice.dialed", lang=said.lang)), fields
+    if said.text is None:
+        return goodbye(rendition, said.lang), fields
+    return prompt(rendition, said.lang, said.text, _asked(said.asked)), fields
 
 
 @blueprint.post("/voice/dialed")
