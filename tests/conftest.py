@@ -9,15 +9,17 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 import redis
 
 import sms
 from helpers import HASH_SECRET, REDIS_URL, ROOT
+from sms import channels, understanding
 from sms import content as content_module
-from sms import understanding
 from sms.channels.sms import render
 from sms.conversation import Assets
 from sms.stores import RedisStore, SQLiteStore
@@ -70,6 +72,20 @@ def assets(content, cache_dir):
 
 
 @pytest.fixture(scope="session")
+def renditions(content):
+    """The real content rendered for every channel (SMS: the content fixture itself)."""
+    rendered, problems = channels.render_all(content.content, content.budget)
+    assert rendered is not None, [str(p) for p in problems if p.error]
+    return MappingProxyType({**rendered, "sms": content})
+
+
+@pytest.fixture(scope="session")
+def every_channel(assets, renditions):
+    """The real content and its understanding, with every channel's rendition (assets.on(channel))."""
+    return replace(assets, channels=renditions)
+
+
+@pytest.fixture(scope="session")
 def phrases_only(content, cache_dir):
     """The real content understood without the model, as when it cannot load."""
     return Assets(content, understanding.build(content.content, cache_dir, use_model=False))
@@ -82,19 +98,20 @@ def en(content):
 
 
 @pytest.fixture
-def make_app(tmp_path, content, assets, monkeypatch, redis_prefix):
+def make_app(tmp_path, content, assets, renditions, monkeypatch, redis_prefix):
     """A factory of apps on a temporary SQLite file; keyword arguments override the config.
 
     The real content is parsed and understood once per session: apps built here reuse it (other content
     folders, and apps built by calling sms.create_app directly, still go through the loader).
     """
-    real_load, real_render, real_build = content_module.load, render.render, understanding.build
+    real_load, real_render, real_build = content_module.load, channels.render_all, understanding.build
 
     def load(root, today=None):
         return content.content if Path(root) == ROOT and today is None else real_load(root, today)
 
     def rendered(loaded, budget):
-        return (content, []) if loaded is content.content and budget == content.budget else real_render(loaded, budget)
+        return ((dict(renditions), []) if loaded is content.content and budget == content.budget
+                else real_render(loaded, budget))
 
     def build(loaded, *args, **kwargs):
         if loaded is content.content and kwargs.get("use_model", args[1] if len(args) > 1 else True):
@@ -102,7 +119,7 @@ def make_app(tmp_path, content, assets, monkeypatch, redis_prefix):
         return real_build(loaded, *args, **kwargs)
 
     monkeypatch.setattr(content_module, "load", load)
-    monkeypatch.setattr(render, "render", rendered)
+    monkeypatch.setattr(channels, "render_all", rendered)
     monkeypatch.setattr(understanding, "build", build)
 
     def make(**overrides):

@@ -14,15 +14,13 @@ calls have their own runner (test_voice.py, tests/scenarios/voice/).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 
 import pytest
 from golden_diff import unified_diff
 
 from helpers import HASH_SECRET, NUMBER, exchange
-from sms import channels
 from sms.line import Line, LineSettings
 from sms.stores import SQLiteStore
 
@@ -83,15 +81,13 @@ def scenario_files(channel: str | None = None) -> list[Path]:
 
 
 @pytest.fixture
-def line_for(assets, tmp_path):
-    """A line on a store of its own for one channel's rendition of the real content."""
+def line_for(every_channel, tmp_path):
+    """A line on a store of its own, answering from every channel's rendition of the real content."""
     made = []
 
     def make(channel: str) -> Line:
         made.append(channel)
-        store = SQLiteStore(tmp_path / f"{channel}-{len(made)}.sqlite3")
-        return Line(replace(assets, channels=MappingProxyType(channels.render_all(assets.content.content, 3)[0])),
-                    store, LineSettings(HASH_SECRET))
+        return Line(every_channel, SQLiteStore(tmp_path / f"{channel}-{len(made)}.sqlite3"), LineSettings(HASH_SECRET))
     return make
 
 

@@ -93,7 +93,8 @@ def spoken_numbers(text: str, numbers) -> str:
 def _sentences(text: str) -> str:
     """text's lines as one thing to say, each line ended as a sentence (a pause) before the next."""
     lines = [line.strip().replace(" / ", ", ") for line in text.splitlines() if line.strip()]  # no "slash"
-    return " ".join(line if line[-1] in ".!?:;,؟" else f"{line}." for line in lines)
+    said = " ".join(line if line[-1] in ".!?:;,؟" else f"{line}." for line in lines)
+    return re.sub(r"([?!؟])\.", r"\1", said)  # a title that asks ("Is this happening to me?") before ". Part 1"
 
 
 class _Renderer:
