@@ -11,7 +11,7 @@ import yaml
 from helpers import ROOT
 from sms import channels
 from sms.channels.sms import render, segments
-from sms.content import ContentError
+from sms.content import ContentError, load
 
 BUDGET = 3  # SMS_SEGMENT_BUDGET's default
 HOTLINE = "1-888-373-7888"
@@ -384,3 +384,47 @@ def test_a_long_topic_and_a_short_page_are_warned_of(content_copy):
     messages = [p.message for p in channels.check(content_copy) if p.file == "content/en/topics/report.yaml"]
     assert any("segments before all its contacts" in m for m in messages), messages
     assert any(re.match(r"message \d+ holds \d+ of the 459 characters it could: join its page", m) for m in messages)
+
+
+def _voice_problems(root):
+    return [p for p in channels.check(root) if "voice" in p.file]
+
+
+def test_check_says_when_twilio_cannot_speak_a_language_and_calls_leave_it_out(content_copy):
+    path = content_copy / "content" / "fr" / "voice.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("voice: Polly.Lea", "voice: Polly.Nobody"), encoding="utf-8")
+    found = [p for p in _voice_problems(content_copy) if p.file == "content/fr/voice.yaml"]
+    line = path.read_text(encoding="utf-8").splitlines().index(next(
+        x for x in path.read_text(encoding="utf-8").splitlines() if x.startswith("voice:"))) + 1
+    assert [(p.error, p.line) for p in found] == [(False, line)] and "calls do not offer fr" in found[0].message
+    renditions, _ = channels.render_all(load(content_copy), 3)
+    assert list(renditions["voice"].voices) == ["en", "es", "ar"]
+    assert renditions["voice"].voice("fr").voice == "Polly.Joanna"  # a French speaker on a call hears English
+
+
+@pytest.mark.parametrize("old, new, needle", [
+    ('  person: "0"', '  person: "3"', "3 chooses a menu entry"),
+    ('  menu: "*"', '  menu: "0"', "key 0 already does something else"),
+    ('  back: "#"', '  back: "ab"', "must be one of 0-9"),
+])
+def test_keys_that_would_clash_on_a_call_are_errors(content_copy, old, new, needle):
+    path = content_copy / "content" / "voice.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    _refused(content_copy, "content/voice.yaml", None, needle)
+
+
+def test_a_spoken_reply_missing_or_without_911_is_an_error(content_copy):
+    path = content_copy / "content" / "es" / "voice.yaml"
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("goodbye:")]
+    path.write_text("\n".join(line.replace("911", "112") if line.lstrip().startswith("danger:") else line
+                              for line in lines) + "\n", encoding="utf-8")
+    _refused(content_copy, "content/es/voice.yaml", None, "'goodbye' is missing")
+    _refused(content_copy, "content/es/voice.yaml", None, "hang up and call 911")
+
+
+def test_the_default_language_must_say_what_a_call_says(content_copy):
+    (content_copy / "content" / "en" / "voice.yaml").unlink()
+    (content_copy / "content" / "es" / "voice.yaml").unlink()
+    problems = channels.check(content_copy)
+    assert any(p.error and p.file == "content/en/voice.yaml" for p in problems)
+    assert any(not p.error and p.file == "content/es/voice.yaml" and "calls do not offer es" in p.message for p in problems)
