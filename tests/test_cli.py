@@ -139,3 +139,16 @@ def test_a_malformed_setting_is_named_not_a_traceback():
                             env={**os.environ, "SMS_SEGMENT_BUDGET": "three"})
     assert result.returncode == 2
     assert "SMS_SEGMENT_BUDGET" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_chat_voice_walks_a_call_by_keys_and_words(run, renditions):
+    voice = renditions["voice"]
+    done = run("chat", "--voice", stdin="2\n1\n1\nme tienen encerrada y no puedo salir\n")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    spanish = voice.languages["es"]
+    assert voice.languages["en"].strings["greeting"] in out and "Para español, oprima 2." in out
+    assert out.index(spanish.menus["main"]) < out.index(spanish.menus["gethelp"]) < out.index(spanish.topics["report"].pages[0])
+    assert "Polly.Lupe es-US, then asks: a key (page)" in out
+    assert f"then connects the call to +18883737888]>\n{spanish.strings['danger']}" in out
+    assert out.count("caller> ") == 4
