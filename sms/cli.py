@@ -62,15 +62,12 @@ def _call(line) -> int:
     key at the language choice); prints what the call would say, in which voice, and what it does next."""
     rendition = line.assets.on("voice").content
     sid = "CA" + os.urandom(16).hex()
-    print(f"line [{rendition.voice(rendition.default).voice}, then asks: a language]>\n"
-          + "\n".join([rendition.languages[rendition.default].strings["greeting"],
-                       *(v.choose for v in rendition.voices.values())]) + "\n")
+    print(f"line [{rendition.voice(rendition.default).voice}, then asks: a language]>\n{calls.greeting(rendition)}\n")
     asked = "language"
     for raw in sys.stdin:
-        said = raw.strip()
-        key = said if len(said) == 1 and said in "0123456789*#" else None
-        print(f"caller> {'(presses ' + key + ')' if key else said or '(silence)'}")
-        step = calls.step(line, sid, asked, key, None if key else said)
+        key, words = calls.typed(raw)
+        print(f"caller> {'(presses ' + key + ')' if key else words or '(silence)'}")
+        step = calls.step(line, sid, asked, key, words)
         voice = rendition.voice(step.lang)
         then = f"connects the call to {step.dial}" if step.dial else f"asks: a key ({step.asked})" if step.asked \
             else "hangs up"

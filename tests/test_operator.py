@@ -495,3 +495,15 @@ def test_unmatched_never_sends_a_strangers_escapes_to_the_terminal(make_app, tmp
     out = capsys.readouterr().out
     assert not any(c in out for c in "\x1b\x07\u202e\u2066")
     assert "\\x1b[2J\\x1b]52;c;ZWNobyBoaQ==\\x07 blorf \\u202egnp.exe\\u2066" in out  # shown, not obeyed
+
+
+def test_the_simulators_call_walks_keys_and_refuses_bad_requests(app, renditions):
+    client, voice = app.test_client(), renditions["voice"]
+    started = client.post("/simulator/call", json={"start": True}).get_json()
+    assert started["asked"] == "language" and voice.languages["en"].strings["greeting"] in started["said"]
+    menu = client.post("/simulator/call", json={"asked": "language", "input": "3"}).get_json()
+    assert (menu["said"], menu["voice"], menu["asked"]) == (voice.languages["fr"].menus["main"], "Polly.Lea", "menu")
+    danger = client.post("/simulator/call", json={"asked": "menu", "input": "ils m'enferment la nuit"}).get_json()
+    assert danger["kind"] == "danger" and danger["dial"] == "+18883737888" and danger["asked"] is None
+    for body in ({"asked": "nowhere", "input": "1"}, {"asked": "menu", "input": 1}, {"asked": "menu"}):
+        assert client.post("/simulator/call", json=body).status_code == 400

@@ -82,7 +82,7 @@ def browser(webdriver_module, tmp_path):
         driver.quit()
 
 
-def test_simulator_in_a_real_browser(server, browser, content, en):
+def test_simulator_in_a_real_browser(server, browser, content, en, renditions):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
@@ -154,5 +154,17 @@ def test_simulator_in_a_real_browser(server, browser, content, en):
     wait.until(lambda _: line_bubbles() == [] and "No texts yet" in browser.find_element(By.ID, "thread").text)
     assert store.load(keys[1]).blob is not None
     assert send("hi") == welcome  # a fresh start: answered again
+
+    # the test call: the greeting on opening it, then keys and words as a caller would
+    voice = renditions["voice"]
+    browser.find_element(By.CSS_SELECTOR, '.number[data-number="call"]').click()
+    wait.until(lambda _: line_bubbles() == [voice.languages["en"].strings["greeting"] + "\n" + "\n".join(
+        v.choose for v in voice.voices.values())])
+    assert send("2") == voice.languages["es"].menus["main"]
+    assert texts("#thread .meta")[-1] == "said by Polly.Lupe (es-US), then asks for a key (menu)"
+    assert send("0") == voice.languages["es"].strings["connecting"]
+    assert texts("#thread .meta")[-1].endswith("connects the call to +18883737888")
+    phone(0)
+    assert line_bubbles() == [welcome]  # the texts are still there
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == []

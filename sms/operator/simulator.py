@@ -5,7 +5,8 @@ POST /simulator/send {"number": N, "text": T} answers with the reply exactly as 
 segment count and encoding, through the same line (engine, content and store) as /sms. N is one of
 two fixed test numbers (NUMBERS), so the simulator can never read or change a real texter's record.
 POST /simulator/reset {"number": N} deletes everything the store holds about that test number, opt-out
-included. Texts sent here are counted in the stats like any other.
+included. POST /simulator/call is a test call (the page's Call button): keys or words in, what the call
+would say out, with its voice and what it does next. Texts sent here are counted in the stats like any other.
 
 Open in development and tests (debug or testing). In production it is 404 unless the operator sets
 SMS_SIMULATOR_PASSWORD; then the browser asks for that password (any user name).
@@ -19,14 +20,17 @@ import traceback
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
 from ..channels.sms import segments
+from ..channels.voice import calls, keys
+from ..line import CALL_PREFIX
 from ..stores import Busy, StoreError
 from .access import guard_pages, login
 
 blueprint = Blueprint("simulator", __name__, template_folder="templates")
 log = logging.getLogger("sms.simulator")
 
-# Two test numbers in the 555-0100..0199 range, which is never given to a real phone.
+# Two test numbers in the 555-0100..0199 range, which is never given to a real phone, and one test call.
 NUMBERS = ("+14065550100", "+14065550101")
+CALL = "CA" + "5" * 32
 
 
 @blueprint.before_request
@@ -100,6 +104,35 @@ def send() -> Response:
         return jsonify({"error": f"the line failed ({type(exc).__name__}); see the log"}), 500
     return jsonify({"number": number, "reply": reply.text, "kind": reply.kind, "topic": reply.topic,
                     **describe(reply.text)})
+
+
+@blueprint.post("/simulator/call")
+def call() -> Response:
+    """One step of a test call: {"start": true} begins it (the greeting); {"input": a key or words,
+    "asked": where the last answer asked (language, menu, page)} -> what the call says, in which voice,
+    where it asks next, or the number it would connect to. The call is the one test CallSid (CALL)."""
+    data = _json_body()
+    line = _line()
+    rendition = line.assets.on("voice").content
+    if data.get("start"):
+        try:
+            line.forget(CALL_PREFIX + CALL)
+        except StoreError:
+            pass  # a new call anyway: the old one's state expires by itself
+        voice = rendition.voice(rendition.default)
+        return jsonify({"said": calls.greeting(rendition), "voice": voice.voice, "language": voice.language,
+                        "asked": "language", "dial": None})
+    asked, text = data.get("asked"), data.get("input")
+    if asked not in keys.ASKED or not isinstance(text, str):
+        abort(400, description=f"asked must be one of {', '.join(keys.ASKED)}, and input a string")
+    try:
+        step = calls.step(line, CALL, asked, *calls.typed(text))
+    except Exception as exc:  # say so on the page; the log says where, never what was said
+        log.error("simulated call failed: %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
+        return jsonify({"error": f"the line failed ({type(exc).__name__}); see the log"}), 500
+    voice = rendition.voice(step.lang)
+    return jsonify({"said": step.text, "voice": voice.voice, "language": voice.language, "asked": step.asked,
+                    "dial": step.dial, "kind": step.reply.kind, "topic": step.reply.topic})
 
 
 @blueprint.post("/simulator/reset")

@@ -1,6 +1,6 @@
 """One step of a call, without Flask or TwiML: what a key or words where asked lead to (what is said,
 in which voice, where the next key is asked, or the number the call is connected to). The webhook turns
-it into TwiML; `python -m sms chat --voice` and the simulator print it."""
+it into TwiML; `python -m sms chat --voice` and the simulator's call show it."""
 
 from __future__ import annotations
 
@@ -32,3 +32,19 @@ def step(line, call_sid: str, asked: str, digits: str | None, speech: str | None
     dial = rendition.dial(reply.transfer) if reply.transfer else None
     where = None if dial or reply.text is None else "page" if reply.kind is Kind.TOPIC else "menu"
     return Step(reply, lang, reply.text, where, dial)
+
+
+KEYS = "0123456789*#"
+
+
+def typed(text: str) -> tuple[str | None, str | None]:
+    """What a line typed in a simulated call is: (a key, None) for one of 0-9, * or #; else (None, the
+    words said, or None for nothing at all)."""
+    said = (text or "").strip()
+    return (said, None) if len(said) == 1 and said in KEYS else (None, said or None)
+
+
+def greeting(rendition) -> str:
+    """What a call hears first: the greeting, then each language's line (each in its own voice)."""
+    return "\n".join([rendition.languages[rendition.default].strings["greeting"],
+                      *(voice.choose for voice in rendition.voices.values())])
