@@ -186,8 +186,8 @@ def store(request, tmp_path):
 
 @pytest.fixture
 def content_copy(tmp_path):
-    """A copy of the real content/ and menus/ under tmp_path, to break on purpose."""
+    """A copy of the real content/, menus/ and flows/ under tmp_path, to break on purpose."""
     root = tmp_path / "copy"
-    for folder in ("content", "menus"):
+    for folder in ("content", "menus", "flows"):
         shutil.copytree(ROOT / folder, root / folder)
     return root

@@ -83,7 +83,7 @@ def topic_paths(content):
         for n, entry in enumerate(content.menus[menu], 1):
             if entry.kind == "topic":
                 found.setdefault(entry.target, (path + [str(n)], menu))
-            elif entry.target not in seen:
+            elif entry.kind == "menu" and entry.target not in seen:
                 seen.add(entry.target)
                 queue.append((entry.target, path + [str(n)]))
     return found

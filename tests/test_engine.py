@@ -98,6 +98,9 @@ def test_numbers_open_every_menu_entry(assets, content, en):
                 assert reply.kind == "menu"
                 assert new.menu[-1] == entry.target
                 paths.append(path + [str(n)])
+            elif entry.kind == "flow":
+                assert (reply.kind, new.flow) == ("flow", entry.target)
+                assert reply.text == en.flows[entry.target][content.flows[entry.target].start]
             else:
                 assert reply.kind == "topic"
                 assert reply.topic == entry.target

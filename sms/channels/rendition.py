@@ -3,7 +3,7 @@ own words (SMS pages, WhatsApp messages, spoken prompts), with fits(), cost() an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import ClassVar
 
@@ -29,6 +29,8 @@ class RenderedLanguage:
     strings: MappingProxyType  # fixed reply -> its text as sent
     menus: MappingProxyType  # menu id -> the text that shows it (main: the welcome)
     topics: MappingProxyType  # topic id -> RenderedTopic
+    flows: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # flow id -> {node id: text}
+    places: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # area -> help there ({place})
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,16 @@ class Rendition:
         """The menu tree: menu id -> tuple of Entry."""
         return self.content.menus
 
+    @property
+    def places(self):
+        """Montana's places, and the topics a place answers better."""
+        return self.content.places
+
+    @property
+    def flows(self) -> MappingProxyType:
+        """The flows' structures: flow id -> Flow."""
+        return self.content.flows
+
     def fits(self, text: str) -> bool:
         """True when text can be sent as one reply."""
         raise NotImplementedError
@@ -68,3 +80,13 @@ class Rendition:
     def charge(self, reply) -> tuple[str, ...]:
         """The counters a reply sent adds one to, one name per unit it costs."""
         raise NotImplementedError
+
+
+def local_help(content, area: str, strings, line) -> str:
+    """The help for an area ("{place}" stands for the place's name): its own contacts first, then the
+    statewide ones, or, with none of its own, a plain "no local contact checked" and the statewide ones;
+    line(contact id) is how the channel gives a contact. The hotline among them is the way forward."""
+    local, statewide = content.places.serving(area, content.contacts)
+    if local:
+        return "\n".join([strings["place_found"], *map(line, local), strings["place_statewide"], *map(line, statewide)])
+    return "\n".join([strings["place_none"], *map(line, statewide)])

@@ -17,7 +17,7 @@ from ..content.model import Contact
 from ..content.referrals import PHONE_LIKE
 from ..text import fold
 from . import paging
-from .rendition import RenderedLanguage, RenderedTopic
+from .rendition import RenderedLanguage, RenderedTopic, local_help
 
 LRM = "\u200e"  # LEFT-TO-RIGHT MARK: invisible, one UCS-2 unit
 PREVIEW = 40  # characters of a message a phone's lock screen or notification shows
@@ -128,12 +128,53 @@ class Renderer:
             lines = [self.sendable(lang, contact_line(self.content.contacts[cid], self.sendable(lang, lang.labels[cid]),
                                                       strings)) for cid in topic.contacts]
             topics[topic.id] = RenderedTopic(topic.id, title, self.pages(file, title, pages, lines, strings))
-        menus = self.menus(lang.code, strings, topics)
-        self.discreet(lang, strings, menus, topics)
+        flows = {flow_id: self.flow(lang, flow_id, strings) for flow_id in self.content.flows}
+        places = {area: self.local_help(lang, area, strings) for area in self.content.places.areas()}
+        menus = self.menus(lang.code, strings, topics, {f: self.sendable(lang, lang.flows[f].title) for f in flows})
+        self.discreet(lang, strings, menus, topics, flows)
         return RenderedLanguage(lang.code, lang.name, MappingProxyType(strings), MappingProxyType(menus),
-                                MappingProxyType(topics))
+                                MappingProxyType(topics), MappingProxyType(flows), MappingProxyType(places))
 
-    def discreet(self, lang, strings: dict, menus: dict, topics: dict) -> None:
+    @property
+    def longest_place(self) -> str:
+        """The longest name a place may be given in a reply."""
+        places = self.content.places
+        return max([*places.towns, *(f"{c} County" for c in places.counties),
+                    *(r.name for r in places.reservations.values()), "59601"], key=len)
+
+    def local_help(self, lang, area: str, strings: dict) -> str:
+        """The help for an area as sent, which must fit one reply with the longest place name."""
+        def line(cid):
+            return self.sendable(lang, contact_line(self.content.contacts[cid], self.sendable(lang, lang.labels[cid]), strings))
+
+        text = self.sendable(lang, local_help(self.content, area, strings, line))
+        if not self.fits(text.replace("{place}", self.longest_place)):
+            self.problem("content/places.yaml", (), f"the help for {area} in {lang.code} does not fit one reply: give "
+                                                    "fewer statewide contacts")
+        return text
+
+    def flow(self, lang, flow_id: str, strings: dict) -> MappingProxyType:
+        """Each node of a flow as sent: a question with its numbered answers (the first with the flow's
+        title and intro), or a result with its contacts; each must fit one reply."""
+        flow, words, file = self.content.flows[flow_id], lang.flows[flow_id], f"content/{lang.code}/flows/{flow_id}.yaml"
+        said = {}
+        for node in flow.nodes.values():
+            text = self.sendable(lang, words.nodes[node.id])
+            if node.answers:
+                opening = [words.title, words.intro] if node.id == flow.start else []
+                lines = [*opening, text, *(f"{n} {words.answers[a]}" for n, (a, _) in enumerate(node.answers, 1)),
+                         strings["clarify_footer"]]
+            else:
+                lines = [text, strings["contacts_intro"],
+                         *(contact_line(self.content.contacts[c], self.sendable(lang, lang.labels[c]), strings)
+                           for c in node.contacts), strings["page_last"]]
+            said[node.id] = self.sendable(lang, "\n".join(lines))
+            self.check_text(lang, file, ("nodes", node.id), said[node.id])
+            if not self.fits(said[node.id]):
+                self.problem(file, ("nodes", node.id), f"node {node.id} does not fit one reply: say less")
+        return MappingProxyType(said)
+
+    def discreet(self, lang, strings: dict, menus: dict, topics: dict, flows: dict) -> None:
         """Warn of each reply whose first words (what a lock screen shows) say what the line is about."""
         def said(text: str) -> str | None:
             first = fold(text[:PREVIEW]).split()
@@ -145,6 +186,8 @@ class Renderer:
         replies += [(where, ("menus", menu_id), text) for menu_id, text in menus.items()]
         replies += [(f"content/{lang.code}/topics/{t.id}.yaml", ("title",), page) for t in topics.values()
                     for page in t.pages]
+        replies += [(f"content/{lang.code}/flows/{f}.yaml", ("nodes", node), text) for f, nodes in flows.items()
+                    for node, text in nodes.items()]
         for file, path, text in replies:
             word = said(text)
             if word:
@@ -193,15 +236,16 @@ class Renderer:
         self.reach(file, messages)
         return messages
 
-    def menus(self, code: str, strings: dict, topics: dict) -> dict[str, str]:
-        """The text that shows each menu; main is the welcome."""
+    def menus(self, code: str, strings: dict, topics: dict, flows: dict) -> dict[str, str]:
+        """The text that shows each menu (flows: each flow's title); main is the welcome."""
         file = f"content/{code}/strings.yaml"
         rendered = {}
         for menu_id, entries in self.content.menus.items():
             labels = [strings.get("menu_prompt", "")]
             for n, e in enumerate(entries, 1):
                 topic = topics.get(e.target)
-                label = strings.get(f"menu:{e.target}") if e.kind == "menu" else topic and topic.title
+                label = (strings.get(f"menu:{e.target}") if e.kind == "menu" else flows.get(e.target) if e.kind == "flow"
+                         else topic and topic.title)
                 labels.append(f"{n} {label or e.target}")
             again = None
             if menu_id == "main":

@@ -13,7 +13,10 @@ Layout (every path relative to the project root), each kind of file with its own
     content/<lang>/topics/*.yaml  one file per topic id of the catalogue: title, phrases, pages, contacts (topics.py)
     content/<lang>/voice.yaml     what a call says in the language, and the voice that says it          (voice.py)
     content/voice.yaml            which key does what on a call                                         (voice.py)
-    menus/menu.yaml               the menu tree: menus of entries, each a sub-menu or a topic           (menus.py)
+    content/places.yaml           counties, towns, ZIP codes, reservations; who every place gets        (places.py)
+    menus/menu.yaml               the menu tree: menus of entries, each a sub-menu, a topic or a flow   (menus.py)
+    flows/<id>.yaml               a flow's structure: questions with numbered answers, results          (flows.py)
+    content/<lang>/flows/<id>.yaml  a flow's words in the language                                      (flows.py)
 
 load() returns a Content or raises ContentError listing every problem with its file and line.
 check() returns the problems, warnings included, without raising.
@@ -26,7 +29,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ..text import fold
-from . import menus, referrals, voice
+from . import flows, menus, places, referrals, voice
 from .languages import LanguageChecker
 from .model import COMMANDS, STRINGS, Contact, Content, ContentError, Entry, Language, Problem, Topic
 from .source import Checker, read_yaml
@@ -50,12 +53,14 @@ def collect(root: Path, today: dt.date | None = None) -> tuple[Content | None, l
     if not topic_ids:
         check.error("content/topics.yaml", (), "the topic catalogue lists no topics")
     contacts, connect = referrals.directory(check, today)
-    tree = menus.menus(check, topic_ids)
+    structures = flows.structures(check, contacts)
+    where = places.places(check, contacts, topic_ids)
+    tree = menus.menus(check, topic_ids, list(structures))
     listing = check.source("content", "languages.yaml")
     codes = [str(c) for c in (listing.data or {}).get("languages") or []]
     if not codes:
         check.error(listing, (), "no languages listed")
-    reader = LanguageChecker(check, topic_ids, contacts, tree, _command_words(Path(root), codes))
+    reader = LanguageChecker(check, topic_ids, contacts, tree, _command_words(Path(root), codes), structures)
     languages = {code: reader.language(code) for code in codes}
     for word in set(reader.commands) & set(reader.switches):
         check.error("content", (), f"{word!r} is both a command and a language switch")
@@ -69,7 +74,7 @@ def collect(root: Path, today: dt.date | None = None) -> tuple[Content | None, l
         return None, check.problems
     content = Content(codes[0], MappingProxyType(languages), MappingProxyType(tree), MappingProxyType(contacts),
                       MappingProxyType(reader.commands), MappingProxyType(reader.switches),
-                      MappingProxyType(connect), MappingProxyType(check.sources), keys)
+                      MappingProxyType(connect), MappingProxyType(check.sources), keys, MappingProxyType(structures), where)
     return content, check.problems
 
 

@@ -7,7 +7,7 @@ from types import MappingProxyType
 
 from ..alarms import Alarm
 from ..text import fold
-from . import referrals, topics, voice
+from . import flows, referrals, topics, voice
 from .model import COMMANDS, EXAMPLES, PLACEHOLDERS, SOCIAL, STRINGS, Contact, Language
 from .source import Checker, Source
 
@@ -19,8 +19,9 @@ class LanguageChecker:
     """Reads the languages one by one, keeping the command and switch words of all of them apart."""
 
     def __init__(self, check: Checker, topic_ids: list[str], contacts: dict[str, Contact], menus: dict,
-                 command_words: set[str]):
+                 command_words: set[str], flows: dict | None = None):
         self.check, self.topic_ids, self.contacts, self.menus = check, topic_ids, contacts, menus
+        self.flows = flows or {}
         self.command_words = command_words  # every language's, to keep topic phrases clear of them
         self.known_numbers = referrals.numbers(contacts)
         self.commands: dict[str, str] = {}  # folded word -> command name, across languages
@@ -80,7 +81,31 @@ class LanguageChecker:
             plain_letters=bool(info.get("plain_letters")),
             discreet=phrases_words(check.texts(meta, ("discreet",), info.get("discreet"), "a discreet word")),
             spoken=voice.spoken(check, code, self.numbers_known, labels),
+            flows=MappingProxyType(flows.texts(check, code, self.flows, self.numbers_known)),
+            flow_words=MappingProxyType(self._flow_words(keywords, kw)),
+            near=self._place_words(keywords, kw, "near"),
+            beside=self._place_words(keywords, kw, "beside"),
         )
+
+    def _place_words(self, keywords: Source, kw: dict, key: str) -> frozenset:
+        """keywords.yaml `places`: `near`, the words before a place ("in", "near"); `beside`, the other
+        words a text about a place may have ("im", "help")."""
+        raw = (kw.get("places") or {}).get(key)
+        return frozenset(w for word in self.check.texts(keywords, ("places", key), raw, f"a place word ({key})")
+                         for w in fold(word).split())
+
+    def _flow_words(self, keywords: Source, kw: dict) -> dict[str, str]:
+        """keywords.yaml `flows`: whole texts that open each flow (CHECK) -> the flow's id."""
+        found = {}
+        for flow_id, words in (kw.get("flows") or {}).items():
+            if flow_id not in self.flows:
+                self.check.error(keywords, ("flows", flow_id), f"{flow_id!r} is no flow (flows/{flow_id}.yaml)")
+                continue
+            for word in self.check.texts(keywords, ("flows", flow_id), words, "a word that opens a flow"):
+                if fold(word) in self.command_words:
+                    self.check.error(keywords, ("flows", flow_id), f"{word!r} is a command word")
+                found[fold(word)] = flow_id
+        return found
 
     def numbers_known(self, src: Source, path: tuple, text: str) -> None:
         """Report each phone number text writes that the directory does not give."""

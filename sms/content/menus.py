@@ -9,23 +9,25 @@ MAX_MENU_ENTRIES = 9  # one digit each
 MAX_DEPTH = 3  # choices to reach a topic, at most (a warning beyond)
 
 
-def menus(check: Checker, topic_ids: list[str]) -> dict[str, tuple[Entry, ...]]:
-    """The menu tree, checked: entries point to menus and topics that exist, main is there, every topic
-    can be reached from it."""
+def menus(check: Checker, topic_ids: list[str], flow_ids: list[str] = ()) -> dict[str, tuple[Entry, ...]]:
+    """The menu tree, checked: entries point to menus, topics and flows that exist, main is there, every
+    topic can be reached from it."""
     src = check.source("menus", "menu.yaml")
     data = src.data or {}
     found: dict[str, tuple[Entry, ...]] = {}
     for menu_id, entries in data.items():
         parsed = []
         for i, entry in enumerate(entries or []):
-            if not isinstance(entry, dict) or len(entry) != 1 or next(iter(entry)) not in ("menu", "topic"):
-                check.error(src, (menu_id, i), "a menu entry is either 'menu: <id>' or 'topic: <id>'")
+            if not isinstance(entry, dict) or len(entry) != 1 or next(iter(entry)) not in ("menu", "topic", "flow"):
+                check.error(src, (menu_id, i), "a menu entry is 'menu: <id>', 'topic: <id>' or 'flow: <id>'")
                 continue
             kind, target = next(iter(entry.items()))
             if kind == "menu" and target not in data:
                 check.error(src, (menu_id, i), f"entry points to menu {target!r}, which does not exist")
             if kind == "topic" and target not in topic_ids:
                 check.error(src, (menu_id, i), f"entry points to topic {target!r}, which is not in topics.yaml")
+            if kind == "flow" and target not in flow_ids:
+                check.error(src, (menu_id, i), f"entry points to flow {target!r}, which is not in flows/")
             parsed.append(Entry(kind, str(target)))
         if not parsed or len(parsed) > MAX_MENU_ENTRIES:
             check.error(src, (menu_id,), f"menu {menu_id} must have 1 to {MAX_MENU_ENTRIES} entries")

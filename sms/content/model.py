@@ -18,12 +18,13 @@ STRINGS = (
     "contacts_intro", "contact_call", "contact_text", "contact_call_or_text", "contact_web",
     "label_police", "label_immigration", "clarify", "clarify_footer", "unknown", "danger", "self_harm", "help_now", "help",
     "stopped", "started", "quick_exit", "error", "not_done", "limited", "no_more", "no_choice", "detected", "media",
-    "greeted", "thanked", "noted", "rates",
+    "greeted", "thanked", "noted", "rates", "place_found", "place_none", "place_statewide",
 )
 # The {placeholders} each fixed reply may use, with sample values; the others may use none.
 PLACEHOLDERS = {"page_header": {"title": "T", "page": 1, "pages": 2}, "contact_call": {"phone": "1"},
                 "contact_text": {"text": "1"}, "contact_call_or_text": {"phone": "1"}, "contact_web": {"web": "w"},
-                "detected": {"code": "EN"}, "no_choice": {"number": 9}}
+                "detected": {"code": "EN"}, "no_choice": {"number": 9}, "place_found": {"place": "P"},
+                "place_none": {"place": "P"}}
 # examples.yaml: whole texts for each alarm, near misses that are no alarm, texts about something else
 EXAMPLES = (*(a.value for a in Alarm), "not_danger", "out_of_scope")
 # keywords.yaml social: whole short texts that are manners, not questions (greetings are language.yaml's)
@@ -64,6 +65,7 @@ class Contact:
     law_enforcement: bool
     immigration: bool
     checked: dt.date | None
+    areas: tuple[str, ...] = ()  # the counties it serves; none: all of Montana (or further)
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,76 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class Reservation:
+    """A reservation (or a tribe's lands): its name, the counties it lies in, and how texters name it."""
+
+    id: str
+    name: str
+    counties: tuple[str, ...]
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Places:
+    """Montana's places (content/places.yaml): counties, town -> county, ZIP -> county, reservations,
+    the contacts a reservation gets first (native) and those every place gets (statewide)."""
+
+    counties: tuple[str, ...] = ()
+    towns: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    zips: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    reservations: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    native: tuple[str, ...] = ()
+    statewide: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()  # topics a question naming a place is answered with that place's help instead
+
+    def serving(self, area: str, contacts) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The contacts for an area, then the statewide ones not already given: a county's own contacts
+        (areas: in referrals.yaml), or for a reservation ("reservation:<id>") the native ones."""
+        if area.startswith("reservation:"):
+            local = self.native
+        else:
+            local = tuple(c.id for c in contacts.values() if area in c.areas)
+        return local, tuple(c for c in self.statewide if c not in local)
+
+    def areas(self) -> list[str]:
+        """Every area a place can be in: each county, then each reservation."""
+        return [*self.counties, *(f"reservation:{r}" for r in self.reservations)]
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node of a flow: a question (answers: (answer key, next node id), in the order offered) or a
+    result (no answers; contacts, the first to reach first)."""
+
+    id: str
+    answers: tuple[tuple[str, str], ...] = ()
+    contacts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A flow's structure (flows/<id>.yaml): where it starts, its nodes, and where its questions come from."""
+
+    id: str
+    start: str
+    nodes: MappingProxyType  # node id -> Node, in the file's order
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class FlowText:
+    """A flow's words in one language: its title, what is said before the first question, each
+    answer's label, and each node's question or result."""
+
+    title: str
+    intro: str
+    answers: MappingProxyType  # answer key -> label
+    nodes: MappingProxyType  # node id -> text
+
+
+@dataclass(frozen=True)
 class Entry:
-    """One numbered menu entry: kind is 'menu' or 'topic', target its id."""
+    """One numbered menu entry: kind is 'menu', 'topic' or 'flow', target its id."""
 
     kind: str
     target: str
@@ -125,6 +195,10 @@ class Language:
     plain_letters: bool = False  # accented letters GSM-7 lacks are sent without their accent
     discreet: tuple[str, ...] = ()  # words a reply's first words must not have (a lock screen shows them; * any ending)
     spoken: Spoken | None = None  # on calls (voice.yaml); None: calls do not offer this language
+    flows: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # flow id -> FlowText
+    flow_words: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # folded word -> flow id
+    near: frozenset = frozenset()  # folded words that stand before a place ("in", "near")
+    beside: frozenset = frozenset()  # other folded words a text about a place may have ("im", "help")
 
 
 @dataclass(frozen=True)
@@ -143,3 +217,5 @@ class Content:
     connect: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # Alarm -> contact id to call
     sources: MappingProxyType = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
     keys: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # on a call: action -> key
+    flows: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # flow id -> Flow
+    places: Places = field(default_factory=Places)

@@ -38,7 +38,8 @@ def directory(check: Checker, today: dt.date) -> tuple[dict[str, Contact], dict[
             check.warn(src, ("contacts", i, "checked"),
                        f"contact {cid} was last checked {checked}, over {STALE_DAYS} days ago: check it again")
         out[cid] = Contact(cid, str(raw.get("name", cid)), phone, text, web,
-                           bool(raw.get("law_enforcement")), bool(raw.get("immigration")), checked)
+                           bool(raw.get("law_enforcement")), bool(raw.get("immigration")), checked,
+                           tuple(str(a) for a in raw.get("areas") or []))
     return out, _connections(check, src, out)
 
 

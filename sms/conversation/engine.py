@@ -1,7 +1,7 @@
 """The conversation: step(state, inbound, assets, now) -> (state, reply). Pure: no I/O, no clock, no web.
 
 Checks run in the order of DESIGN.md: opt-out words, alarms (danger now, self-harm, a plain cry for
-help), a call's key for a person (connect: only a call sends it), HELP, a picture without words, language switch, quick exit, MENU, BACK, MORE, a numbered choice,
+help), a call's key for a person (connect: only a call sends it), HELP, a picture without words, language switch, quick exit, MENU, BACK, MORE, a numbered choice (in a flow: its answer), a flow's word,
 manners in a conversation ("hi", "thanks", "ok"), a text that asks for a language, then free text
 (answer, ask, or admit). A session silent longer than the session timeout starts again at the welcome,
 in the language last chosen; only MORE reads on in the topic that was open. A command the carrier's service already answered is recorded, not answered.
@@ -96,8 +96,12 @@ def _answer(state: State, reading, assets: Assets) -> tuple[State, Reply]:
         return _more(state, content)
     if reading.number is not None:
         return _choose(state, reading.number, content)
+    if reading.flow and reading.flow in content.flows:
+        return _open_flow(state, reading.flow, content)
     if reading.social and state.menu:  # "hi", "thanks", "ok" in the middle of a conversation
         return _social(state, reading.social, content)
+    if reading.place and reading.place_only:  # "help in billings", "59601", an answer to "where are you?"
+        return _local_help(state, reading.place, content)
     asked = understanding.asked_language(reading, first_text=state.lang is None and not state.menu)
     if asked and asked[0] != (state.lang or content.default):  # "no hablo ingles", "hola" first: go on in it
         return _asked_language(replace(state, lang=asked[0]), reading, assets, bare=asked[1])
@@ -130,7 +134,7 @@ def _asked_language(state: State, reading, assets: Assets, bare: bool):
 
 def _welcome(state: State, content, kind: Kind, prefix: str | None = None, events=()):
     """The main menu, which is the welcome; prefix is a short notice put before the menu's own lines."""
-    state = replace(state, menu=("main",), topic=None, page=0, choices=())
+    state = replace(state, menu=("main",), topic=None, page=0, choices=(), flow=None, node=None)
     text = _language(state, content).menus["main"]
     return state, Reply(f"{prefix}\n{text}" if prefix else text, kind, events=events, expects=Expect.DIGIT)
 
@@ -138,12 +142,12 @@ def _welcome(state: State, content, kind: Kind, prefix: str | None = None, event
 def _show_menu(state: State, path: tuple[str, ...], content, kind: Kind = Kind.MENU):
     if path[-1] == "main":
         return _welcome(state, content, kind)
-    state = replace(state, menu=path, topic=None, page=0, choices=())
+    state = replace(state, menu=path, topic=None, page=0, choices=(), flow=None, node=None)
     return state, Reply(_language(state, content).menus[path[-1]], kind, expects=Expect.DIGIT)
 
 
 def _back(state: State, content):
-    if state.topic or state.choices:
+    if state.topic or state.choices or state.flow:
         return _show_menu(state, state.menu or ("main",), content, Kind.COMMAND)
     return _show_menu(state, state.menu[:-1] or ("main",), content, Kind.COMMAND)
 
@@ -160,6 +164,8 @@ def _more(state: State, content):
 
 
 def _choose(state: State, n: int, content):
+    if state.flow:
+        return _answer_flow(state, n, content)
     if state.choices:
         if 1 <= n <= len(state.choices):
             return _open_topic(state, state.choices[n - 1], content)
@@ -172,7 +178,34 @@ def _choose(state: State, n: int, content):
     entry = entries[n - 1]
     if entry.kind == "menu":
         return _show_menu(state, path + (entry.target,), content)
+    if entry.kind == "flow":
+        return _open_flow(replace(state, menu=path), entry.target, content)
     return _open_topic(replace(state, menu=path), entry.target, content)
+
+
+def _open_flow(state: State, flow_id: str, content):
+    """A flow's first question; the state holds only the flow and the node."""
+    flow = content.flows[flow_id]
+    state = replace(state, menu=state.menu or ("main",), topic=None, page=0, choices=(), flow=flow_id, node=flow.start)
+    return state, Reply(_language(state, content).flows[flow_id][flow.start], Kind.FLOW, expects=Expect.DIGIT,
+                        events=(Count.FLOW_STARTED.of(flow_id),))
+
+
+def _answer_flow(state: State, n: int, content):
+    """The node answer n of the flow's question leads to: the next question, or a result (the flow ends,
+    counted by result, never by answer); a number not offered gets the question again."""
+    flow = content.flows[state.flow]
+    node = flow.nodes.get(state.node)
+    texts = _language(state, content).flows[state.flow]
+    if node is None:  # content changed under the conversation: start the flow again
+        return _open_flow(state, state.flow, content)
+    if not 1 <= n <= len(node.answers):
+        return _not_there(n, state, Reply(texts[node.id], Kind.FLOW, expects=Expect.DIGIT), content)
+    target = flow.nodes[node.answers[n - 1][1]]
+    if target.answers:
+        return replace(state, node=target.id), Reply(texts[target.id], Kind.FLOW, expects=Expect.DIGIT)
+    events = (Count.FLOW_FINISHED.of(flow.id), Count.FLOW_RESULT.of(f"{flow.id}/{target.id}"))
+    return replace(state, flow=None, node=None), Reply(texts[target.id], Kind.FLOW, events=events)
 
 
 def _not_there(n: int, state: State, reply: Reply, content):
@@ -184,7 +217,7 @@ def _not_there(n: int, state: State, reply: Reply, content):
 
 def _open_topic(state: State, topic_id: str, content, score: float | None = None):
     topic = _language(state, content).topics[topic_id]
-    state = replace(state, menu=state.menu or ("main",), topic=topic_id, page=0, choices=())
+    state = replace(state, menu=state.menu or ("main",), topic=topic_id, page=0, choices=(), flow=None, node=None)
     return state, Reply(topic.pages[0], Kind.TOPIC, topic=topic_id, score=score, events=(Count.TOPIC.of(topic_id),))
 
 
@@ -194,7 +227,7 @@ def _clarify(state: State, choices: tuple[str, ...], content, score: float | Non
     choice = say.get("choice", "{number} {title}")  # a call says "For ..., press 1"
     lines = [say["clarify"], *(choice.format(number=n, title=topics[t].title) for n, t in enumerate(choices, 1)),
              say["clarify_footer"]]
-    state = replace(state, menu=state.menu or ("main",), topic=None, page=0, choices=choices)
+    state = replace(state, menu=state.menu or ("main",), topic=None, page=0, choices=choices, flow=None, node=None)
     return state, Reply("\n".join(lines), Kind.CLARIFY, topic=choices[0], score=score, expects=Expect.DIGIT)
 
 
@@ -208,16 +241,26 @@ def _free_text(state: State, reading, assets: Assets):
     current = state.lang or content.default
     chosen, verdict = assets.understanding.question(reading, current)
     if chosen == current:
-        return _answer_question(state, verdict, content)
-    new, reply = _answer_question(replace(state, lang=chosen), verdict, content)
+        return _answer_question(state, verdict, content, reading.place)
+    new, reply = _answer_question(replace(state, lang=chosen), verdict, content, reading.place)
     with_note = f"{reply.text}\n{content.languages[chosen].strings['detected'].format(code=current.upper())}"
     return new, replace(reply, events=reply.events + (Count.LANGUAGE.of(chosen),),
                         text=with_note if content.fits(with_note) else reply.text)
 
 
-def _answer_question(state: State, verdict, content):
+def _local_help(state: State, place, content):
+    """The help near a place the texter named, kept in the state (deleted with it; never counted by place)."""
+    text = _language(state, content).places[place.area].replace("{place}", place.name)
+    state = replace(state, menu=state.menu or ("main",), topic=None, page=0, choices=(), flow=None, node=None,
+                    place=place.name)
+    return state, Reply(text, Kind.PLACE, events=(Count.PLACE,))
+
+
+def _answer_question(state: State, verdict, content, place=None):
     best = verdict.ranked[0] if verdict.ranked else None
     score = round(best.score, 3) if best else None
+    if place and (verdict.kind != "topic" or best.topic in content.places.topics):  # "a shelter near missoula"
+        return _local_help(state, place, content)
     if verdict.kind == "topic":
         return _open_topic(state, best.topic, content, score)
     if verdict.kind == "clarify":

@@ -24,6 +24,8 @@ class Kind(StrEnum):
     COMMAND = "command"  # the answer to a command word (HELP, MENU, STOP, ...)
     SILENT = "silent"  # nothing is sent (a number that opted out)
     MEDIA = "media"  # a picture or recording without words: the line cannot open it
+    FLOW = "flow"  # a question of a flow, or its result
+    PLACE = "place"  # the help near a place the texter named
 
 
 class Count(StrEnum):
@@ -43,6 +45,10 @@ class Count(StrEnum):
     WHATSAPP = "whatsapp"  # WhatsApp messages sent
     CALLS = "calls"  # calls answered
     TRANSFERS = "transfers"  # calls connected to a person (the hotline)
+    FLOW_STARTED = "flow_started"  # a flow's first question sent, per flow
+    FLOW_FINISHED = "flow_finished"  # a flow's result reached, per flow
+    FLOW_RESULT = "flow_result"  # per flow and result: "flow_result:self-check/signs"
+    PLACE = "place"  # help near a place sent (never which place)
 
     def of(self, what: str) -> str:
         """The counter of this kind for one topic or language."""

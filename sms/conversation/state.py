@@ -13,7 +13,8 @@ class State:
 
     menu is the path of menus the texter went down (empty: no conversation yet); topic and page the
     page being read; choices the topics of an open did-you-mean question; seen the time of the last text;
-    quota what the limits remember (limits.py).
+    quota what the limits remember (limits.py); flow and node the question of a flow being answered
+    (never the answers given); place the place the texter last named (only here, deleted with the rest).
     """
 
     lang: str | None = None
@@ -24,6 +25,9 @@ class State:
     seen: float | None = None
     opted_out: bool = False
     quota: Quota = field(default_factory=Quota)
+    flow: str | None = None
+    node: str | None = None
+    place: str | None = None
 
     def to_dict(self) -> dict:
         """A JSON-ready copy."""

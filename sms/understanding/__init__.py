@@ -6,6 +6,7 @@
     semantic.py  the semantic ranker: a multilingual sentence encoder, and what the content's texts teach it
     decide.py    every threshold: answer, ask or admit; which alarm the model raises
     language.py  which language a text is in: its script, what it says ("en espanol"), lingua
+    places.py    where a text says the texter is: a ZIP code, a town, a county, a reservation
 
 Phrases and model are OR'd for alarms: the model may add one, never take one away. Commands, switches and
 numbers never reach the model. Without the model (it could not load, or it is turned off) everything
@@ -15,12 +16,13 @@ still works on phrases and the lexical ranker alone; `problem` says why.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from ..alarms import Alarm, most_urgent
 from ..text import fold
-from . import danger, decide, reading, semantic
+from . import danger, decide, places, reading, semantic
 from .language import Hints, detector_for
 from .lexical import LexicalRanker, Vocabulary
 
@@ -36,8 +38,11 @@ class Understanding:
 
     def __init__(self, content, semantic_ranker: semantic.SemanticRanker | None = None, problem: str | None = None):
         """problem: why there is no semantic ranker (None when there is one)."""
-        self._words = reading.Words(content.commands, content.switches, command_languages(content), social(content))
+        self._words = reading.Words(content.commands, content.switches, command_languages(content), social(content),
+                                    {w: f for lang in content.languages.values() for w, f in lang.flow_words.items()})
         self.semantic = semantic_ranker
+        self.gazetteer = places.Gazetteer(content.places, set().union(*(lang.near for lang in content.languages.values())),
+                                          set().union(*(lang.beside for lang in content.languages.values())))
         self.problem = problem or (None if semantic_ranker else "built without the model")
         self.lexical = {
             code: LexicalRanker({t.id: [t.title, *t.phrases] for t in lang.topics.values()},
@@ -62,8 +67,13 @@ class Understanding:
         return self._vocabulary
 
     def read(self, text: str, media: int = 0) -> reading.Reading:
-        """text (and how many pictures or recordings came with it), read once for everything after."""
-        return reading.read(text or "", self._words, self.detector.script, media)
+        """text (and how many pictures or recordings came with it), read once for everything after,
+        with the place it names when it is free text."""
+        read = reading.read(text or "", self._words, self.detector.script, media)
+        if not read.free:
+            return read
+        place, alone = self.gazetteer.find(read.raw, read.words)
+        return replace(read, place=place, place_only=alone) if place else read
 
     def _semantic(self, text: reading.Reading) -> semantic.Semantic | None:
         return self.semantic.read(text.raw) if self.semantic and text.free else None

@@ -22,8 +22,10 @@ class Reading:
     - media: how many pictures or recordings came with it (never opened);
     - answered: the carrier's service already replied to this command (Twilio's Advanced Opt-Out), so the
       line records it and sends nothing;
-    - social: (greeting, thanks or ok, the language) when the whole text is manners, not a question.
-    free: none of command, switch or number, and some words: the only kind of text the model reads.
+    - social: (greeting, thanks or ok, the language) when the whole text is manners, not a question;
+    - flow: the flow the whole text opens (CHECK: the self-check);
+    - place: where it says the texter is (understanding.places), and place_only: the text is only that.
+    free: none of command, switch, number or flow, and some words: the only kind of text the model reads.
     """
 
     raw: str
@@ -37,11 +39,14 @@ class Reading:
     media: int = 0
     answered: bool = False
     social: tuple[str, str] | None = None
+    flow: str | None = None
+    place: object = None  # places.Place
+    place_only: bool = False
 
     @property
     def free(self) -> bool:
-        """True for text in words that is not a command, a switch or a number."""
-        return bool(self.words) and not (self.command or self.switch or self.number is not None)
+        """True for text in words that is not a command, a switch, a number or a flow's word."""
+        return bool(self.words) and not (self.command or self.switch or self.number is not None or self.flow)
 
 
 KEYCAP = ("\ufe0f", "\u20e3")  # "1️⃣" is 1, VARIATION SELECTOR-16, COMBINING ENCLOSING KEYCAP
@@ -61,12 +66,14 @@ def number(text: str) -> int | None:
 @dataclass(frozen=True)
 class Words:
     """What whole texts mean, each folded: commands (-> command name), language switches (-> code), the
-    command words only one language has (-> that language), and manners (-> (kind, language))."""
+    command words only one language has (-> that language), manners (-> (kind, language)) and the words
+    that open a flow (-> flow id)."""
 
     commands: dict
     switches: dict
     command_languages: dict
     social: dict
+    flows: dict = None  # folded whole text -> the flow it opens
 
 
 def read(text: str, words: Words, script=lambda text: None, media: int = 0) -> Reading:
@@ -75,7 +82,7 @@ def read(text: str, words: Words, script=lambda text: None, media: int = 0) -> R
     folded = fold(text)
     return Reading(text, folded, tuple(folded.split()), words.commands.get(folded), words.switches.get(folded),
                    number(text), words.command_languages.get(folded), script(text), media,
-                   social=words.social.get(folded))
+                   social=words.social.get(folded), flow=(words.flows or {}).get(folded))
 
 
 def pressed(command: str | None = None, switch: str | None = None, number: int | None = None) -> Reading:

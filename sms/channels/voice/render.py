@@ -148,16 +148,37 @@ class _Renderer:
                          strings["page_last" if last else "page_more"]]
                 pages.append(self.say("\n".join(parts)))
             topics[topic.id] = rendition.RenderedTopic(topic.id, topic.title, tuple(pages))
+        flows = {flow_id: self.flow(lang, flow_id, strings, spoken) for flow_id in self.content.flows}
+        places = {area: self.say(rendition.local_help(self.content, area, strings, lambda cid: contact_line(
+            self.content.contacts[cid], spoken.labels.get(cid, cid), strings))) for area in self.content.places.areas()}
         menus = {}
         for menu_id, entries in self.content.menus.items():
-            choices = [strings["choice"].format(title=strings.get(f"menu:{e.target}") if e.kind == "menu"
-                                                else topics[e.target].title, number=n)
-                       for n, e in enumerate(entries, 1)]
+            titles = {"menu": lambda e: strings.get(f"menu:{e.target}"), "topic": lambda e: topics[e.target].title,
+                      "flow": lambda e: lang.flows[e.target].title}
+            choices = [strings["choice"].format(title=titles[e.kind](e), number=n) for n, e in enumerate(entries, 1)]
             first, last = (("welcome", "welcome_footer") if menu_id == "main" else (f"menu:{menu_id}", "menu_footer"))
             menus[menu_id] = self.say("\n".join([strings.get(first, menu_id), *choices, strings[last]]))
         said = {key: self.say(text) for key, text in strings.items()}
         return rendition.RenderedLanguage(lang.code, lang.name, MappingProxyType(said), MappingProxyType(menus),
-                                          MappingProxyType(topics))
+                                          MappingProxyType(topics), MappingProxyType(flows), MappingProxyType(places))
+
+    def flow(self, lang, flow_id: str, strings: dict, spoken) -> MappingProxyType:
+        """Each node of a flow as a call says it: a question with a key for each answer, or a result with
+        its contacts."""
+        flow, words = self.content.flows[flow_id], lang.flows[flow_id]
+        said = {}
+        for node in flow.nodes.values():
+            if node.answers:
+                opening = [words.title, words.intro] if node.id == flow.start else []
+                lines = [*opening, words.nodes[node.id],
+                         *(strings["choice"].format(title=words.answers[a], number=n)
+                           for n, (a, _) in enumerate(node.answers, 1)), strings["clarify_footer"]]
+            else:
+                lines = [words.nodes[node.id], strings["contacts_intro"],
+                         *(contact_line(self.content.contacts[c], spoken.labels.get(c, c), strings) for c in node.contacts),
+                         strings["page_last"]]
+            said[node.id] = self.say("\n".join(lines))
+        return MappingProxyType(said)
 
 
 def render(content: Content) -> tuple[Rendition | None, list[Problem]]:
