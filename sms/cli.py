@@ -30,7 +30,8 @@ from .operator import commands as operator_commands
 from .understanding import danger
 
 # The match command's kinds: what the engine did, in the words tools outside the project expect.
-MATCH_KINDS = {Kind.WELCOME: "unknown", Kind.MENU: "command", Kind.SILENT: "command"}
+MATCH_KINDS = {Kind.WELCOME: "unknown", Kind.MENU: "command", Kind.SILENT: "command", Kind.FLOW: "command",
+               Kind.PLACE: "topic"}  # a place's help is the topic it stands for (places.yaml `topic`)
 
 
 def chat(args) -> int:

@@ -225,7 +225,7 @@ def test_texts_that_name_no_place(assets, text):
 
 def test_a_place_gets_its_own_contacts_first_then_statewide_or_says_none_is_checked(assets, content, en):
     _, missoula = text_step(State(), "59801", assets, NOW)
-    assert missoula.kind == "place" and missoula.events == ("place",)
+    assert missoula.kind == "place" and missoula.events == ("place", "topic:local-help")
     lines = missoula.text.splitlines()
     assert lines[0] == en.strings["place_found"].format(place="59801") and "406-542-1944" in lines[1]
     assert "1-888-373-7888" in missoula.text and content.fits(missoula.text)
@@ -249,3 +249,37 @@ def test_the_place_lives_only_in_the_state_and_goes_with_clear(tmp_path, every_c
     assert "place" in counted and not any("falls" in n.lower() or "cascade" in n.lower() for n in counted)
     line.handle(NUMBER, "CLEAR", sid="SM" + "2" * 32, now=NOW + 2)
     assert line.store.load(key, NOW + 3).blob is None
+
+
+def test_every_zip_code_resolves_to_its_county(assets, content):
+    gazetteer = assets.understanding.gazetteer
+    for code, county in content.places.zips.items():
+        place, alone = gazetteer.find(code, (code,))
+        assert (place.area, alone) == (county, True), code
+
+
+def test_twilios_idea_of_where_the_phone_is_is_never_used(make_app, content):
+    """FromCity and FromZip describe the phone number's registration, not the person."""
+    from helpers import one_message, twilio_form
+    client = make_app().test_client()
+    reply = one_message(client.post("/sms", data=twilio_form("any help near me", sid="SMz", FromZip="59801",
+                                                              FromCity="MISSOULA")))
+    assert "406-542-1944" not in reply and "Missoula" not in reply
+
+
+def test_a_caller_takes_the_self_check_by_keys(every_channel, tmp_path):
+    from sms.channels.voice import calls
+    line = Line(every_channel, SQLiteStore(tmp_path / "c.sqlite3"), LineSettings(HASH_SECRET))
+    voice = every_channel.channels["voice"]
+    signs = next(i for i, e in enumerate(voice.menus["main"], 1) if e.target == "signs")
+    entry = next(i for i, e in enumerate(voice.menus["signs"], 1) if e.kind == "flow")
+    sid = "CA" + "3" * 32
+    calls.step(line, sid, "language", "1", None)
+    calls.step(line, sid, "menu", str(signs), None)
+    step = calls.step(line, sid, "menu", str(entry), None)
+    spoken = voice.languages["en"].flows["self-check"]
+    assert step.text == spoken["leave"] and "For Yes, press 1." in step.text and step.asked == "menu"
+    step = calls.step(line, sid, "menu", "2", None)
+    assert step.text == spoken["signs"] and "1, 8 8 8, 3 7 3, 7 8 8 8" in step.text
+    step = calls.step(line, sid, "menu", None, "estoy en billings")
+    assert step.reply.kind == "place" and "Billings" in step.text

@@ -67,7 +67,8 @@ def test_stats_command_counts_a_real_conversation(talked, content, monkeypatch, 
     summary = json.loads(out)
     segments = summary["totals"].pop("segments")
     assert summary["totals"] == {"texts": len(CONVERSATION), "topics": 2, "danger": 1, "unmatched": 2,
-                                 "optout": 1, "optin": 1, "limited": 0}  # unmatched: the first "hi" and the gibberish
+                                 "optout": 1, "optin": 1, "limited": 0, "whatsapp": 0, "calls": 0, "transfers": 0,
+                                 "place": 0}  # unmatched: the first "hi" and the gibberish
     assert len(CONVERSATION) <= segments <= 3 * len(CONVERSATION)  # every reply counted, 1 to 3 segments each
     assert summary["topics"] == dict(Counter([opened.target, "report"]))
     assert summary["languages"] == {"en": 1}
@@ -117,14 +118,20 @@ def test_stats_page_shows_counts_and_charts(talked, en):
 
 
 def test_summarize_fills_quiet_days_and_sorts_topics():
-    counters = {"2026-11-28": {"texts": 3, "topic:b": 1, "topic:a": 1, "lang:es": 2, "danger": 1},
-                "2026-11-30": {"texts": 1, "topic:a": 4, "unmatched": 1}, "2026-11-01": {"texts": 99}}
+    counters = {"2026-11-28": {"texts": 3, "topic:b": 1, "topic:a": 1, "lang:es": 2, "danger": 1, "calls": 2,
+                               "flow_started:self-check": 2, "flow_result:self-check/signs": 1},
+                "2026-11-30": {"texts": 1, "topic:a": 4, "unmatched": 1, "whatsapp": 3, "transfers": 1,
+                               "flow_finished:self-check": 1, "place": 2},
+                "2026-11-01": {"texts": 99}}
     summary = stats.summarize(counters, 3, today=dt.date(2026, 11, 30))
     assert [row["day"] for row in summary.daily] == ["2026-11-28", "2026-11-29", "2026-11-30"]
     assert summary.topics == (("a", 5), ("b", 1))
     assert summary.languages == (("es", 2),)
     assert summary.totals == {"texts": 4, "topics": 6, "danger": 1, "unmatched": 1, "optout": 0, "optin": 0,
-                              "limited": 0, "segments": 0}
+                              "limited": 0, "segments": 0, "whatsapp": 3, "calls": 2, "transfers": 1, "place": 2}
+    assert summary.flows == {"self-check": {"started": 2, "finished": 1, "results": {"signs": 1}}}
+    text = stats.as_text(summary, "here")
+    assert "calls 2 (1 connected to the hotline)" in text and "flow self-check: started 2, finished 1 (signs 1)" in text
     assert summary.daily[1]["texts"] == 0
 
 

@@ -102,6 +102,7 @@ class Places:
     native: tuple[str, ...] = ()
     statewide: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()  # topics a question naming a place is answered with that place's help instead
+    topic: str | None = None  # the topic a place's help stands for (stats, match)
 
     def serving(self, area: str, contacts) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The contacts for an area, then the statewide ones not already given: a county's own contacts

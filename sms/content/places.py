@@ -45,7 +45,8 @@ def places(check: Checker, contacts: dict, topic_ids=()) -> Places:
             if cid not in contacts:
                 check.error(src, (key,), f"contact {cid!r} is not in content/referrals.yaml")
     topics = tuple(str(t) for t in data.get("topics") or [])
-    for topic in topics:
+    stands_for = str(data["topic"]) if data.get("topic") else None
+    for topic in [*topics, *([stands_for] if stands_for else [])]:
         if topic not in topic_ids:
             check.error(src, ("topics",), f"{topic!r} is not a topic of the catalogue")
     if not given["statewide"]:
@@ -56,4 +57,4 @@ def places(check: Checker, contacts: dict, topic_ids=()) -> Places:
                 check.error("content/referrals.yaml", (), f"contact {contact.id}'s area {county!r} is no Montana county "
                                                           "(content/places.yaml)")
     return Places(tuple(counties), MappingProxyType(towns), MappingProxyType(zips), MappingProxyType(reservations),
-                  given["native"], given["statewide"], topics)
+                  given["native"], given["statewide"], topics, stands_for)

@@ -1,10 +1,13 @@
 """The conversation: step(state, inbound, assets, now) -> (state, reply). Pure: no I/O, no clock, no web.
 
 Checks run in the order of DESIGN.md: opt-out words, alarms (danger now, self-harm, a plain cry for
-help), a call's key for a person (connect: only a call sends it), HELP, a picture without words, language switch, quick exit, MENU, BACK, MORE, a numbered choice (in a flow: its answer), a flow's word,
-manners in a conversation ("hi", "thanks", "ok"), a text that asks for a language, then free text
-(answer, ask, or admit). A session silent longer than the session timeout starts again at the welcome,
-in the language last chosen; only MORE reads on in the topic that was open. A command the carrier's service already answered is recorded, not answered.
+help), a call's key for a person (connect: only a call sends it), HELP, a picture without words,
+language switch, quick exit, MENU, BACK, MORE, a numbered choice (inside a flow: its answer), a flow's
+word, manners in a conversation ("hi", "thanks", "ok"), a place named alone ("59601"), a text that asks
+for a language, then free text (answer, ask, or admit; a question for help naming a place gets that
+place's help). A session silent longer than the session timeout starts again at the welcome, in the
+language last chosen; only MORE reads on in the topic that was open. A command the carrier's service
+already answered is recorded, not answered.
 """
 
 from __future__ import annotations
@@ -253,13 +256,15 @@ def _local_help(state: State, place, content):
     text = _language(state, content).places[place.area].replace("{place}", place.name)
     state = replace(state, menu=state.menu or ("main",), topic=None, page=0, choices=(), flow=None, node=None,
                     place=place.name)
-    return state, Reply(text, Kind.PLACE, events=(Count.PLACE,))
+    stands_for = content.places.topic
+    return state, Reply(text, Kind.PLACE, topic=stands_for,
+                        events=(Count.PLACE, *((Count.TOPIC.of(stands_for),) if stands_for else ())))
 
 
 def _answer_question(state: State, verdict, content, place=None):
     best = verdict.ranked[0] if verdict.ranked else None
     score = round(best.score, 3) if best else None
-    if place and (verdict.kind != "topic" or best.topic in content.places.topics):  # "a shelter near missoula"
+    if place and verdict.kind != "unknown" and best.topic in content.places.topics:  # "a shelter near missoula"
         return _local_help(state, place, content)
     if verdict.kind == "topic":
         return _open_topic(state, best.topic, content, score)
