@@ -48,7 +48,7 @@ def step(state: State, reading, assets: Assets, now: float, session_minutes: flo
     expired = state.seen is None or now - state.seen > session_minutes * 60
     if expired and not (reading.command == "more" and state.topic):  # MORE after a silence: read on
         state = State(lang=state.lang, opted_out=state.opted_out, quota=state.quota)
-    if reading.command and reading.language:  # AYUDA, PARAR: the reply, and the conversation, in their language
+    if (reading.command or reading.flow) and reading.language:  # AYUDA, REVISAR: the reply, and the conversation, in it
         state = replace(state, lang=reading.language)
     new, reply = _answer(state, reading, assets)
     if reading.answered:  # the carrier's service has sent its own reply: never a second one

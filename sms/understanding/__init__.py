@@ -143,12 +143,12 @@ class Understanding:
 
 
 def command_languages(content) -> dict[str, str]:
-    """The command words only one language has, other than the default (AYUDA, PARAR) -> that language.
-    Shared words (MENU) and the default language's words (STOP, START, HELP: the carriers' words, which
-    everyone uses) keep the conversation's language."""
+    """The command and flow words only one language has, other than the default (AYUDA, PARAR, REVISAR)
+    -> that language. Shared words (MENU) and the default language's words (STOP, START, HELP: the
+    carriers' words, which everyone uses) keep the conversation's language."""
     owners: dict[str, list[str]] = {}
     for code, language in content.languages.items():
-        for word in language.command_words:
+        for word in [*language.command_words, *language.flow_words]:
             owners.setdefault(word, []).append(code)
     return {word: codes[0] for word, codes in owners.items() if len(codes) == 1 and codes[0] != content.default}
 
