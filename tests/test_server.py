@@ -1,6 +1,6 @@
 """The line under real gunicorn, run as the Procfile runs it: a store locked for everyone still gets 20
 texts at once answered quickly (danger included); slow clients do not block the line; an oversized
-request is refused before it is parsed."""
+request is refused before it is parsed; a call is greeted, walked and connected."""
 
 from __future__ import annotations
 
@@ -83,3 +83,17 @@ def test_an_oversized_request_is_refused_at_once(tmp_path):
         started = time.monotonic()
         status, _ = signed_post(base, {"From": "+14065550102", "Body": "x" * 1_000_000, "MessageSid": "SMbig"})
         assert status == 413 and time.monotonic() - started < 2.0
+
+
+def test_a_call_under_gunicorn_is_greeted_walked_and_connected(tmp_path):
+    """The voice webhook as Twilio reaches it: real gunicorn, signed requests with a query string, the
+    call's state kept between workers in the shared SQLite file."""
+    call = {"CallSid": "CA" + "7" * 32, "From": "+14065550199", "To": "+14065550000", "CallStatus": "in-progress"}
+    with gunicorn(f"sqlite:///{tmp_path}/calls.sqlite3") as base:
+        status, greeting = signed_post(base, call, path="/voice")
+        assert status == 200 and "<Gather" in greeting and "Polly.Lupe" in greeting
+        status, menu = signed_post(base, {**call, "Digits": "3"}, path="/voice/key?on=language")
+        assert status == 200 and 'language="fr-FR"' in menu and "/voice/key?on=menu" in menu
+        status, person = signed_post(base, {**call, "Digits": "0"}, path="/voice/key?on=menu")
+        assert status == 200 and "<Dial" in person and "+18883737888" in person and 'lang=fr' in person
+        assert signed_post(base, {**call, "CallSid": "CA1"}, path="/voice")[0] == 403
