@@ -50,7 +50,7 @@ def chat(args) -> int:
         text = text.rstrip("\n")
         if not interactive:
             print(f"you> {text}")
-        reply = line.handle(args.number, text, sid=None)
+        reply = line.handle(args.number, text, sid=None, channel="whatsapp" if args.number.startswith("whatsapp:") else "sms")
         if reply.text is None:
             print("(no reply)\n")
         else:

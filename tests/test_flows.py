@@ -196,8 +196,8 @@ def test_check_wants_every_node_in_every_language_and_every_message_to_fit(conte
 def test_every_county_seat_and_the_largest_towns_resolve_to_their_county(assets):
     gazetteer = assets.understanding.gazetteer
     for town, county in {**SEATS, **{t: SEATS.get(t) for t in LARGEST}}.items():
-        place, alone = gazetteer.find(town, tuple(town.lower().split()))
-        assert place is not None and alone, town
+        place, speakers = gazetteer.find(town, tuple(town.lower().split()))
+        assert place is not None and speakers, town
         assert county is None or place.area == county, (town, place)
     assert len(set(SEATS.values())) == len(assets.content.places.counties) == 56
 
@@ -205,7 +205,7 @@ def test_every_county_seat_and_the_largest_towns_resolve_to_their_county(assets)
 @pytest.mark.parametrize("text, area", [
     ("59601", "Lewis and Clark"), ("59801", "Missoula"), ("my zip is 59715", "Gallatin"), ("59101", "Yellowstone"),
     ("help in billings", "Yellowstone"), ("im in great falls", "Cascade"), ("grate falls", "Cascade"),
-    ("billins", "Yellowstone"), ("Browning", "Glacier"), ("on the Crow reservation", "reservation:crow"),
+    ("billins", "Yellowstone"), ("Browning", "reservation:blackfeet"), ("lame deer", "reservation:northern-cheyenne"), ("on the Crow reservation", "reservation:crow"),
     ("fort belknap", "reservation:fort-belknap"), ("northern cheyenne", "reservation:northern-cheyenne"),
     ("rocky boy", "reservation:rocky-boy"), ("flathead reservation", "reservation:flathead"),
     ("fort peck reservation", "reservation:fort-peck"), ("blackfeet", "reservation:blackfeet"),
@@ -254,8 +254,8 @@ def test_the_place_lives_only_in_the_state_and_goes_with_clear(tmp_path, every_c
 def test_every_zip_code_resolves_to_its_county(assets, content):
     gazetteer = assets.understanding.gazetteer
     for code, county in content.places.zips.items():
-        place, alone = gazetteer.find(code, (code,))
-        assert (place.area, alone) == (county, True), code
+        place, speakers = gazetteer.find(code, (code,))
+        assert (place.area, speakers) == (county, ("en", "es", "fr", "ar")), code  # any language says it
 
 
 def test_twilios_idea_of_where_the_phone_is_is_never_used(make_app, content):
@@ -283,3 +283,27 @@ def test_a_caller_takes_the_self_check_by_keys(every_channel, tmp_path):
     assert step.text == spoken["signs"] and "1, 8 8 8, 3 7 3, 7 8 8 8" in step.text
     step = calls.step(line, sid, "menu", None, "estoy en billings")
     assert step.reply.kind == "place" and "Billings" in step.text
+
+
+def test_the_words_people_answer_with_answer_the_question(assets, en):
+    state, _ = text_step(State(), "CHECK", assets, NOW)
+    state, reply = text_step(state, "yes", assets, NOW + 1)  # YES is START's word too: here it answers
+    assert (state.node, reply.text) == ("papers", en.flows["self-check"]["papers"])
+    state, again = text_step(state, "ok", assets, NOW + 2)
+    assert (state.node, again.text) == ("papers", en.flows["self-check"]["papers"])  # the question, again
+    state, reply = text_step(state, "si", assets, NOW + 3)  # another language's yes
+    assert reply.text == en.flows["self-check"]["signs"]
+
+
+@pytest.mark.parametrize("text, lang", [("estoy en missoula", "es"), ("je suis a billings", "fr"),
+                                        ("help in billings", "en"), ("billings", "en")])
+def test_help_near_a_place_comes_in_the_language_the_text_is_in(assets, content, text, lang):
+    state, reply = text_step(State(), text, assets, NOW)
+    assert (state.lang or "en") == lang and reply.kind == "place"
+    assert reply.text.splitlines()[0].split()[0] == content.languages[lang].strings["place_none"].split()[0] \
+        or reply.text.splitlines()[0].split()[0] == content.languages[lang].strings["place_found"].split()[0]
+
+
+def test_a_headquarters_town_gets_its_reservations_help(assets):
+    _, reply = text_step(State(), "browning", assets, NOW)
+    assert reply.text.splitlines()[0].startswith("Help near Browning") and "1-844-762-8483" in reply.text

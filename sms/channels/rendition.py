@@ -60,6 +60,11 @@ class Rendition:
         return self.content.menus
 
     @property
+    def connects(self) -> tuple[str, ...]:
+        """Topics that connect to a person instead of being sent: none on a written channel."""
+        return ()
+
+    @property
     def places(self):
         """Montana's places, and the topics a place answers better."""
         return self.content.places

@@ -74,7 +74,8 @@ def collect(root: Path, today: dt.date | None = None) -> tuple[Content | None, l
         return None, check.problems
     content = Content(codes[0], MappingProxyType(languages), MappingProxyType(tree), MappingProxyType(contacts),
                       MappingProxyType(reader.commands), MappingProxyType(reader.switches),
-                      MappingProxyType(connect), MappingProxyType(check.sources), keys, MappingProxyType(structures), where)
+                      MappingProxyType(connect), MappingProxyType(check.sources), keys, MappingProxyType(structures), where,
+                      voice.connects(check, topic_ids))
     return content, check.problems
 
 

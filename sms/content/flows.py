@@ -1,12 +1,14 @@
 """flows/<id>.yaml (a flow's structure: questions with numbered answers leading to other nodes, and
 results with their contacts) and content/<lang>/flows/<id>.yaml (its words in one language), checked:
 every node reachable from the start, no answer leading nowhere, no cycle, every result with a contact,
-every language with every node's text and every answer's label."""
+every language with every node's text and every answer's label (and, if it likes, the whole texts that
+answer as well as the numbers: "yes", "si")."""
 
 from __future__ import annotations
 
 from types import MappingProxyType
 
+from ..text import fold
 from .model import Flow, FlowText, Node
 from .source import Checker
 
@@ -111,5 +113,12 @@ def texts(check: Checker, code: str, flows: dict[str, Flow], numbers_known) -> d
                 if not text:
                     check.error(src, (where, key), f"{where[:-1]} {key} has no text in this language")
                 numbers_known(src, (where, key), text)
-        found[flow.id] = FlowText(said["title"], said["intro"], MappingProxyType(answers), MappingProxyType(nodes))
+        words = {}
+        for key, listed in {_key(k): v for k, v in (data.get("words") or {}).items()}.items():
+            if key not in needed:
+                check.error(src, ("words", key), f"{key!r} is no answer of this flow")
+            for word in check.texts(src, ("words", key), listed, f"a word for answer {key}"):
+                words.setdefault(fold(word), key)
+        found[flow.id] = FlowText(said["title"], said["intro"], MappingProxyType(answers), MappingProxyType(nodes),
+                                  MappingProxyType(words))
     return found

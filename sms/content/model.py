@@ -147,6 +147,7 @@ class FlowText:
     intro: str
     answers: MappingProxyType  # answer key -> label
     nodes: MappingProxyType  # node id -> text
+    words: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # folded whole text -> answer key
 
 
 @dataclass(frozen=True)
@@ -220,3 +221,4 @@ class Content:
     keys: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # on a call: action -> key
     flows: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # flow id -> Flow
     places: Places = field(default_factory=Places)
+    call_topics: tuple[str, ...] = ()  # topics that on a call connect to a person (content/voice.yaml connect)

@@ -46,6 +46,16 @@ def keys(check: Checker) -> MappingProxyType:
     return MappingProxyType(found)
 
 
+def connects(check: Checker, topic_ids) -> tuple[str, ...]:
+    """content/voice.yaml's `connect`: topics that on a call connect the caller to a person."""
+    src = check.source("content", "voice.yaml")
+    found = tuple(str(t) for t in ((src.data or {}).get("connect") or []) if isinstance(src.data, dict))
+    for topic in found:
+        if topic not in topic_ids:
+            check.error(src, ("connect",), f"{topic!r} is not a topic of the catalogue")
+    return found
+
+
 def spoken(check: Checker, code: str, known_numbers, labels: dict) -> Spoken | None:
     """content/<code>/voice.yaml as Spoken (None when the file is not there: calls do not offer the
     language); known_numbers(src, path, text) reports numbers the directory does not give."""

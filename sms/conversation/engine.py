@@ -91,6 +91,12 @@ def _answer(state: State, reading, assets: Assets) -> tuple[State, Reply]:
         return _welcome(State(lang=reading.switch), content, Kind.COMMAND, events=(Count.LANGUAGE.of(reading.switch),))
     if command == "exit":
         return State(), Reply(say["quick_exit"], Kind.COMMAND, forget=True)
+    if state.flow:  # "yes", "si" answer the question (YES is START's word too); "ok" or MORE ask it again
+        answered = _flow_word(state, reading, content)
+        if answered:
+            return _answer_flow(state, answered, content)
+        if command == "more" or reading.social:
+            return _answer_flow(state, 0, content)
     if command in ("menu", "start"):
         return _welcome(state, content, Kind.COMMAND)
     if command == "back":
@@ -104,6 +110,9 @@ def _answer(state: State, reading, assets: Assets) -> tuple[State, Reply]:
     if reading.social and state.menu:  # "hi", "thanks", "ok" in the middle of a conversation
         return _social(state, reading.social, content)
     if reading.place and reading.place_only:  # "help in billings", "59601", an answer to "where are you?"
+        speakers = reading.place_languages
+        if speakers and (state.lang or content.default) not in speakers:  # "estoy en missoula": in Spanish
+            state = replace(state, lang=speakers[0])
         return _local_help(state, reading.place, content)
     asked = understanding.asked_language(reading, first_text=state.lang is None and not state.menu)
     if asked and asked[0] != (state.lang or content.default):  # "no hablo ingles", "hola" first: go on in it
@@ -194,6 +203,17 @@ def _open_flow(state: State, flow_id: str, content):
                         events=(Count.FLOW_STARTED.of(flow_id),))
 
 
+def _flow_word(state: State, reading, content) -> int | None:
+    """The number of the answer a whole text gives to the flow's question ("yes" -> 1), if it gives one:
+    the conversation's language's words first, then any language's ("si" in English)."""
+    node = content.flows[state.flow].nodes.get(state.node)
+    languages = content.content.languages
+    ordered = [languages[state.lang or content.default], *languages.values()]
+    key = next((lang.flows[state.flow].words[reading.folded] for lang in ordered
+                if reading.folded in lang.flows[state.flow].words), None)
+    return next((n for n, (answer, _) in enumerate(node.answers, 1) if answer == key), None) if node and key else None
+
+
 def _answer_flow(state: State, n: int, content):
     """The node answer n of the flow's question leads to: the next question, or a result (the flow ends,
     counted by result, never by answer); a number not offered gets the question again."""
@@ -202,8 +222,9 @@ def _answer_flow(state: State, n: int, content):
     texts = _language(state, content).flows[state.flow]
     if node is None:  # content changed under the conversation: start the flow again
         return _open_flow(state, state.flow, content)
-    if not 1 <= n <= len(node.answers):
-        return _not_there(n, state, Reply(texts[node.id], Kind.FLOW, expects=Expect.DIGIT), content)
+    if not 1 <= n <= len(node.answers):  # n 0: the question again, as it was
+        again = Reply(texts[node.id], Kind.FLOW, expects=Expect.DIGIT)
+        return (state, again) if n == 0 else _not_there(n, state, again, content)
     target = flow.nodes[node.answers[n - 1][1]]
     if target.answers:
         return replace(state, node=target.id), Reply(texts[target.id], Kind.FLOW, expects=Expect.DIGIT)
@@ -219,6 +240,9 @@ def _not_there(n: int, state: State, reply: Reply, content):
 
 
 def _open_topic(state: State, topic_id: str, content, score: float | None = None):
+    if topic_id in content.connects:  # on a call, "talk to a person" is a person
+        return state, Reply(_language(state, content).strings["connecting"], Kind.COMMAND, topic=topic_id,
+                            transfer=content.connect.get(Alarm.HELP_NOW), events=(Count.TOPIC.of(topic_id),))
     topic = _language(state, content).topics[topic_id]
     state = replace(state, menu=state.menu or ("main",), topic=topic_id, page=0, choices=(), flow=None, node=None)
     return state, Reply(topic.pages[0], Kind.TOPIC, topic=topic_id, score=score, events=(Count.TOPIC.of(topic_id),))

@@ -41,8 +41,8 @@ class Understanding:
         self._words = reading.Words(content.commands, content.switches, command_languages(content), social(content),
                                     {w: f for lang in content.languages.values() for w, f in lang.flow_words.items()})
         self.semantic = semantic_ranker
-        self.gazetteer = places.Gazetteer(content.places, set().union(*(lang.near for lang in content.languages.values())),
-                                          set().union(*(lang.beside for lang in content.languages.values())))
+        self.gazetteer = places.Gazetteer(content.places, {code: (lang.near, lang.beside)
+                                                           for code, lang in content.languages.items()})
         self.problem = problem or (None if semantic_ranker else "built without the model")
         self.lexical = {
             code: LexicalRanker({t.id: [t.title, *t.phrases] for t in lang.topics.values()},
@@ -72,8 +72,8 @@ class Understanding:
         read = reading.read(text or "", self._words, self.detector.script, media)
         if not read.free:
             return read
-        place, alone = self.gazetteer.find(read.raw, read.words)
-        return replace(read, place=place, place_only=alone) if place else read
+        place, speakers = self.gazetteer.find(read.raw, read.words)
+        return replace(read, place=place, place_only=speakers is not None, place_languages=speakers or ()) if place else read
 
     def _semantic(self, text: reading.Reading) -> semantic.Semantic | None:
         return self.semantic.read(text.raw) if self.semantic and text.free else None
@@ -124,7 +124,7 @@ class Understanding:
         known = self._known(text)
         meaning = self._semantic(text) if any(known.values()) else None
         first = None
-        for code in self._languages(text, current, known):
+        for code in self._languages(_without_place(text), current, known):
             verdict = decide.decide(self.lexical[code].rank(text.folded), meaning)
             if verdict.kind == "topic":
                 return code, verdict
@@ -140,6 +140,14 @@ class Understanding:
             return asked[0], len(text.words) <= asked[1] + ASIDE_WORDS
         greeting = self.hints.greeting(text.folded) if first_text else None
         return (greeting, True) if greeting else None
+
+
+def _without_place(text: reading.Reading) -> reading.Reading:
+    """text without the words of the place it names, for telling its language ("billings" is no English)."""
+    if not text.place:
+        return text
+    words = tuple(w for w in text.words if w not in text.place.words)
+    return replace(text, raw=" ".join(words), folded=" ".join(words), words=words) if words else text
 
 
 def command_languages(content) -> dict[str, str]:

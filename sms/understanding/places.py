@@ -17,57 +17,68 @@ from rapidfuzz import fuzz, process
 from ..text import fold
 
 ZIP = re.compile(r"(?<!\d)(59\d{3})(?!\d)")
-TYPO_SCORE = 86  # rapidfuzz ratio for a name with a small typo ("billins", "grate falls")
+TYPO_SCORE = 85  # rapidfuzz ratio for a name with a small typo ("billins", "grate falls")
 MIN_FUZZY = 5  # characters a name needs before a typo is forgiven in it
 MAX_WORDS = 5  # words of the longest name
 
 
 @dataclass(frozen=True)
 class Place:
-    """A place a text names: how to say it, and the area whose contacts it gets ("Missoula" for a town
-    or county; "reservation:crow" for a reservation)."""
+    """A place a text names: how to say it, the area whose contacts it gets ("Missoula" for a town or
+    county; "reservation:crow" for a reservation), and the words of the text that named it."""
 
     name: str
     area: str
+    words: tuple[str, ...] = ()
 
 
 class Gazetteer:
     """Finds places in texts, for one content's places and every language's place words."""
 
-    def __init__(self, places, near: set[str], beside: set[str]):
-        """near: words that stand before a place ("in", "near"); beside: other words a text about a
-        place may have ("im", "help", "the")."""
+    def __init__(self, places, words: dict[str, tuple[frozenset, frozenset]]):
+        """words: for each language, its words that stand before a place ("in", "near") and the other
+        words a text about a place may have ("im", "help", "the")."""
         self.zips = dict(places.zips)
-        self.near, self.beside = near, beside | near
+        self.near = set().union(*(near for near, _ in words.values()))
+        self.speakers = {code: near | beside for code, (near, beside) in words.items()}
+        self.beside = set().union(*self.speakers.values())
         self.names: dict[str, Place] = {}
         for town, county in places.towns.items():
             self.names.setdefault(fold(town), Place(town, county))
         for county in places.counties:
             self.names.setdefault(fold(f"{county} county"), Place(f"{county} County", county))
         for reservation in places.reservations.values():
-            for name in reservation.names:
-                self.names[fold(name)] = Place(reservation.name, f"reservation:{reservation.id}")
+            for name in reservation.names:  # a tribe's headquarters town keeps its own name
+                town = self.names.get(fold(name))
+                said = town.name if town and town.area in reservation.counties else reservation.name
+                self.names[fold(name)] = Place(said, f"reservation:{reservation.id}")
         self.by_length: dict[int, list[str]] = {}
         for name in self.names:
             self.by_length.setdefault(len(name.split()), []).append(name)
 
-    def find(self, raw: str, words: tuple[str, ...]) -> tuple[Place | None, bool]:
-        """The place a text names and whether the text is only about it; (None, False) when none counts."""
+    def find(self, raw: str, words: tuple[str, ...]) -> tuple[Place | None, tuple[str, ...] | None]:
+        """The place a text names, and when the text is only about it, the languages whose place words
+        say all the rest (every language for a bare name); (None, None) when no place counts."""
         found = ZIP.search(raw)
         if found and found.group(1) in self.zips:
-            county = self.zips[found.group(1)]
-            rest = [w for w in words if w != found.group(1)]
-            return Place(found.group(1), county), all(w in self.beside for w in rest)
+            rest = tuple(w for w in words if w != found.group(1))
+            return Place(found.group(1), self.zips[found.group(1)], (found.group(1),)), self._alone(rest)
         for size in range(min(MAX_WORDS, len(words)), 0, -1):
             for start in range(len(words) - size + 1):
-                place = self._name(" ".join(words[start:start + size]), size)
+                named = words[start:start + size]
+                place = self._name(" ".join(named), size)
                 if place is None:
                     continue
-                rest = words[:start] + words[start + size:]
-                alone = all(w in self.beside for w in rest)
-                if alone or (start and words[start - 1] in self.near):
-                    return place, alone
-        return None, False
+                alone = self._alone(words[:start] + words[start + size:])
+                if alone is not None or (start and words[start - 1] in self.near):
+                    return Place(place.name, place.area, named), alone
+        return None, None
+
+    def _alone(self, rest: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The languages whose place words are all of rest; None when rest says something else."""
+        if not all(w in self.beside for w in rest):
+            return None
+        return tuple(code for code, known in self.speakers.items() if all(w in known for w in rest))
 
     def _name(self, text: str, size: int) -> Place | None:
         if text in self.names:

@@ -24,7 +24,8 @@ class Reading:
       line records it and sends nothing;
     - social: (greeting, thanks or ok, the language) when the whole text is manners, not a question;
     - flow: the flow the whole text opens (CHECK: the self-check);
-    - place: where it says the texter is (understanding.places), and place_only: the text is only that.
+    - place: where it says the texter is (understanding.places); place_only: the text is only that, and
+      place_languages: the languages whose words say the rest ("estoy en": es).
     free: none of command, switch, number or flow, and some words: the only kind of text the model reads.
     """
 
@@ -42,6 +43,7 @@ class Reading:
     flow: str | None = None
     place: object = None  # places.Place
     place_only: bool = False
+    place_languages: tuple[str, ...] = ()
 
     @property
     def free(self) -> bool:

@@ -67,6 +67,11 @@ class Rendition(rendition.Rendition):
         """A TRANSFERS count when the reply connects the call to a person."""
         return (Count.TRANSFERS,) if reply.transfer else ()
 
+    @property
+    def connects(self) -> tuple[str, ...]:
+        """Topics that on a call connect the caller to a person (content/voice.yaml `connect`)."""
+        return self.content.call_topics
+
     def voice(self, code: str | None) -> Voice:
         """The voice of language code, or of the default language when calls do not offer it."""
         return self.voices.get(code) or self.voices[self.default]
