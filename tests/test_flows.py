@@ -210,7 +210,7 @@ def test_every_county_seat_and_the_largest_towns_resolve_to_their_county(assets)
     ("rocky boy", "reservation:rocky-boy"), ("flathead reservation", "reservation:flathead"),
     ("fort peck reservation", "reservation:fort-peck"), ("blackfeet", "reservation:blackfeet"),
     ("little shell", "reservation:little-shell"), ("estoy en missoula", "Missoula"), ("je suis à Helena", "Lewis and Clark"),
-    ("in gallatin county", "Gallatin"),
+    ("in gallatin county", "Gallatin"), ("انا في ميسولا", "Missoula"), ("مساعدة في بيلينغز", "Yellowstone"),
 ])
 def test_places_named_as_people_write_them(assets, text, area):
     reading = assets.understanding.read(text)
@@ -295,7 +295,7 @@ def test_the_words_people_answer_with_answer_the_question(assets, en):
     assert reply.text == en.flows["self-check"]["signs"]
 
 
-@pytest.mark.parametrize("text, lang", [("estoy en missoula", "es"), ("je suis a billings", "fr"),
+@pytest.mark.parametrize("text, lang", [("estoy en missoula", "es"), ("je suis a billings", "fr"), ("انا في ميسولا", "ar"),
                                         ("help in billings", "en"), ("billings", "en")])
 def test_help_near_a_place_comes_in_the_language_the_text_is_in(assets, content, text, lang):
     state, reply = text_step(State(), text, assets, NOW)

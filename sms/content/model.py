@@ -103,6 +103,7 @@ class Places:
     statewide: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()  # topics a question naming a place is answered with that place's help instead
     topic: str | None = None  # the topic a place's help stands for (stats, match)
+    aliases: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # another writing -> town
 
     def serving(self, area: str, contacts) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The contacts for an area, then the statewide ones not already given: a county's own contacts

@@ -44,6 +44,10 @@ def places(check: Checker, contacts: dict, topic_ids=()) -> Places:
         for cid in given[key]:
             if cid not in contacts:
                 check.error(src, (key,), f"contact {cid!r} is not in content/referrals.yaml")
+    aliases = {str(k): str(v) for k, v in (data.get("aliases") or {}).items()}
+    for alias, town in aliases.items():
+        if town not in towns:
+            check.error(src, ("aliases", alias), f"{alias!r} stands for {town!r}, which is no town of the towns list")
     topics = tuple(str(t) for t in data.get("topics") or [])
     stands_for = str(data["topic"]) if data.get("topic") else None
     for topic in [*topics, *([stands_for] if stands_for else [])]:
@@ -57,4 +61,5 @@ def places(check: Checker, contacts: dict, topic_ids=()) -> Places:
                 check.error("content/referrals.yaml", (), f"contact {contact.id}'s area {county!r} is no Montana county "
                                                           "(content/places.yaml)")
     return Places(tuple(counties), MappingProxyType(towns), MappingProxyType(zips), MappingProxyType(reservations),
-                  given["native"], given["statewide"], topics, stands_for)
+                  given["native"], given["statewide"], topics, stands_for,
+                  MappingProxyType({a: town for a, town in aliases.items() if town in towns}))

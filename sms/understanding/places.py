@@ -47,6 +47,8 @@ class Gazetteer:
             self.names.setdefault(fold(town), Place(town, county))
         for county in places.counties:
             self.names.setdefault(fold(f"{county} county"), Place(f"{county} County", county))
+        for alias, town in places.aliases.items():  # "ميسولا": Missoula
+            self.names.setdefault(fold(alias), Place(town, places.towns[town]))
         for reservation in places.reservations.values():
             for name in reservation.names:  # a tribe's headquarters town keeps its own name
                 town = self.names.get(fold(name))
