@@ -274,3 +274,23 @@ def test_voice_scenario(path, call_line, update):
 def test_there_are_voice_scenarios_in_every_language():
     stems = {p.stem for p in SCENARIOS.glob("*.txt")}
     assert {"english-caller", "spanish-caller", "french-caller", "arabic-caller"} <= stems
+
+
+def test_a_call_never_asks_to_reply_a_word(voice, content):
+    """The written topics say "Reply CHECK"; a call says where the self-check is instead (voice.yaml `instead`)."""
+    for code, lang in content.content.languages.items():
+        words = [w for w in lang.flow_words]
+        for topic in voice.languages[code].topics.values():
+            said = " ".join(topic.pages).lower()
+            assert not any(f" {w}" in said and "reply" in said for w in words), (code, topic.id)
+        written = " ".join(content.content.languages[code].topics["am-i-trafficked"].pages)
+        assert any(sentence in written for sentence in lang.spoken.instead), code
+
+
+def test_a_stale_instead_sentence_is_a_warning(content_copy):
+    from sms import channels
+    path = content_copy / "content" / "en" / "voice.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('"Reply CHECK for a short self-check."',
+                                                             '"Reply CHEK for a short self-check."'), encoding="utf-8")
+    found = [p for p in channels.check(content_copy) if p.file == "content/en/voice.yaml"]
+    assert [p.error for p in found] == [False] and "no topic says" in found[0].message

@@ -162,14 +162,15 @@ class Entry:
 @dataclass(frozen=True)
 class Spoken:
     """How one language sounds on a call: the Twilio voice and language that read it, the language
-    callers may speak (None: keys only), what a call says (strings.yaml's text for any other reply) and
-    the contacts' spoken names."""
+    callers may speak (None: keys only), what a call says (strings.yaml's text for any other reply), the
+    contacts' spoken names, and the sentences of the written topics it says otherwise."""
 
     voice: str
     language: str
     speech: str | None
     strings: MappingProxyType
     labels: MappingProxyType
+    instead: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # written sentence -> said
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,10 @@ def spoken(check: Checker, code: str, known_numbers, labels: dict) -> Spoken | N
             check.error(src, ("contacts", cid), f"{cid} is not a contact of this language (contacts.yaml)")
         elif (name := check.text(src, ("contacts", cid), value, f"the spoken name of {cid}")) is not None:
             names[str(cid)] = name.strip()
+    instead = {}
+    for written, said in (data.get("instead") or {}).items():
+        if (text := check.text(src, ("instead", written), said, "what a call says instead")) is not None:
+            instead[str(written)] = text.strip()
     speech = data.get("speech")
     return Spoken(settings["voice"], settings["language"], str(speech).strip() if speech else None,
-                  MappingProxyType(strings), MappingProxyType({**labels, **names}))
+                  MappingProxyType(strings), MappingProxyType({**labels, **names}), MappingProxyType(instead))

@@ -134,6 +134,14 @@ class _Renderer:
             speech = None
         return Voice(spoken.voice, spoken.language, speech, self.say(spoken.strings["choose"].format(key=key)))
 
+    def unused(self, lang) -> None:
+        """Warn of each `instead` sentence no written topic of lang has any more."""
+        pages = " ".join(p for topic in lang.topics.values() for p in topic.pages)
+        for written in (lang.spoken.instead if lang.spoken else {}):
+            if written not in pages:
+                self.problem(f"content/{lang.code}/voice.yaml", ("instead", written),
+                             f"no topic says {written!r} any more: change or drop it", error=False)
+
     def language(self, lang, spoken) -> rendition.RenderedLanguage:
         """What a call says in lang, in the words of spoken (lang's own, or the default language's)."""
         hotline = self.content.contacts[self.content.connect[Alarm.HELP_NOW]]
@@ -147,6 +155,8 @@ class _Renderer:
             total = len(topic.pages)
             pages = []
             for n, page in enumerate(topic.pages, 1):
+                for written, said in spoken.instead.items():  # "Reply CHECK ...": a caller cannot reply
+                    page = page.replace(written, said)
                 last = n == total
                 parts = [strings["page_header"].format(title=topic.title, page=n, pages=total), page,
                          *([strings["contacts_intro"], *contacts] if last else []),
@@ -192,6 +202,7 @@ def render(content: Content) -> tuple[Rendition | None, list[Problem]]:
     renderer = _Renderer(content)
     voices = {}
     for n, (code, lang) in enumerate(content.languages.items(), 1):
+        renderer.unused(lang)
         voice = renderer.voice(lang, str(n))
         if voice:
             voices[code] = voice
