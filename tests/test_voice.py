@@ -294,3 +294,18 @@ def test_a_stale_instead_sentence_is_a_warning(content_copy):
                                                              '"Reply CHEK for a short self-check."'), encoding="utf-8")
     found = [p for p in channels.check(content_copy) if p.file == "content/en/voice.yaml"]
     assert [p.error for p in found] == [False] and "no topic says" in found[0].message
+
+
+@pytest.mark.parametrize("words, expect", [("español", "es menu"), ("they lock me in the barn at night", "dial"),
+                                           ("hello", "en menu")])
+def test_words_said_at_the_greeting_are_heard(call_line, voice, words, expect):
+    """The greeting gathers speech too (in the default language): a language's name chooses it, danger is
+    danger before any key, and anything else goes on in the default language."""
+    greeting = ET.fromstring(twiml.greeting(voice, "/voice/key?on=language")).find("Gather")
+    assert (greeting.get("input"), greeting.get("language")) == ("dtmf speech", "en-US")
+    step = calls.step(call_line, "CA" + "4" * 32, "language", None, words)
+    if expect == "dial":
+        assert step.dial == HOTLINE and step.reply.kind == "danger"
+    else:
+        lang = expect.split()[0]
+        assert (step.lang, step.text, step.asked) == (lang, voice.languages[lang].menus["main"], "menu")

@@ -14,10 +14,11 @@ NOT_ON_CALLS = ("stop", "start", "exit")  # a call has no opt-out and nothing to
 
 def meaning(asked: str, digits: str | None, speech: str | None, rendition, understanding) -> Reading:
     """The reading of what a caller did where asked: digits (Twilio's Digits) or speech (SpeechResult);
-    nothing at the language choice is the default language."""
+    nothing at the language choice is the default language, and words there are read like any others
+    ("español" chooses Spanish; "they lock me in" is danger)."""
     keys = {key: action for action, key in rendition.keys.items()}
     key = (digits or "").strip()[:1]
-    if asked == "language" and not key:
+    if asked == "language" and not key and not (speech or "").strip():
         return pressed(switch=rendition.default)
     if key:
         action = keys.get(key)

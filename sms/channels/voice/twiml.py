@@ -29,9 +29,10 @@ def _gather(response, rendition, lang: str, action: str, speech: bool):
 
 def greeting(rendition, action: str) -> str:
     """The start of every call: the greeting in the default language, then one line per offered
-    language in its own voice; no key means the default language (action without Digits)."""
+    language in its own voice; no key means the default language (action without Digits); words said
+    are heard in the default language ("español", or danger)."""
     response = VoiceResponse()
-    gather = _gather(response, rendition, rendition.default, action, speech=False)
+    gather = _gather(response, rendition, rendition.default, action, speech=True)
     _say(gather, rendition, rendition.default, rendition.languages[rendition.default].strings["greeting"])
     for code, voice in rendition.voices.items():
         _say(gather, rendition, code, voice.choose)
