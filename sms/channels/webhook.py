@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import traceback
 
 from flask import Response, current_app, request
 from twilio.request_validator import SIGNATURE_SETTINGS_HEADER
@@ -50,3 +51,19 @@ def log_request(log: logging.Logger, outcome: str, started: float, **fields) -> 
     """One JSON line: what happened, how long it took, and the fields given (None ones left out)."""
     fields = {k: v for k, v in fields.items() if v is not None}
     log.info(json.dumps({"outcome": outcome, "ms": round((time.perf_counter() - started) * 1000, 1), **fields}))
+
+
+def refused(log: logging.Logger, started: float, form_problem) -> Response | None:
+    """The 403 for a request that is not Twilio's (refusal() says why, and the log line too); None for one
+    that is."""
+    reason = refusal(form_problem)
+    if not reason:
+        return None
+    log_request(log, "forbidden", started, reason=reason)
+    return forbidden()
+
+
+def log_failure(log: logging.Logger, what: str, exc: Exception, started: float) -> None:
+    """Log where a request failed, without the exception's message (it may quote what was texted or said)."""
+    log.error("%s: %s\n%s", what, type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
+    log_request(log, "error", started)

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import logging
 import time
-import traceback
 
 from flask import Blueprint, Response, current_app, request
 
-from .. import twilio
-from ..webhook import forbidden, log_request, refusal
+from .. import twilio, webhook
+from ..webhook import log_failure, log_request, refused
 
 blueprint = Blueprint("sms", __name__)
 log = logging.getLogger("sms.webhook")
@@ -29,17 +28,16 @@ def _media(form) -> int:
 
 def twiml(text: str | None) -> Response:
     """A TwiML response with one message, or none when text is None."""
-    return Response(twilio.twiml_message(text), mimetype="application/xml")
+    return webhook.twiml(twilio.twiml_message(text))
 
 
 @blueprint.post("/sms")
 def sms() -> Response:
     """Twilio's inbound-message webhook."""
     started = time.perf_counter()
-    reason = refusal(twilio.form_problem)
-    if reason:
-        log_request(log, "forbidden", started, reason=reason)
-        return forbidden()
+    refusal = refused(log, started, twilio.form_problem)
+    if refusal:
+        return refusal
     line = current_app.extensions["sms_line"]
     form = request.form
     if twilio.is_status_callback(form):  # a delivery report posted here: nothing to answer, nothing to count
@@ -50,9 +48,7 @@ def sms() -> Response:
         reply = line.handle(form.get("From"), form.get("Body"), form.get("MessageSid"), media=_media(form),
                             answered=(form.get("OptOutType") or "").strip().lower() or None, channel=channel)
     except Exception as exc:  # the texter must still get a way forward
-        # where it failed, without the exception's message: it may quote the body
-        log.error("reply failed: %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
-        log_request(log, "error", started)
+        log_failure(log, "reply failed", exc, started)
         return twiml(line.content.languages[line.content.default].strings["error"])
     log_request(log, "ok", started, channel=channel, kind=reply.kind, topic=reply.topic)
     return twiml(reply.text)

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import logging
 import time
-import traceback
 
 from flask import Blueprint, Response, current_app, request, url_for
 
 from ...line import CALL_PREFIX
 from ...stores import StoreError
 from .. import twilio
-from ..webhook import forbidden, log_request, refusal, twiml
+from ..webhook import log_failure, log_request, refused, twiml
 from . import calls, keys
 from .twiml import failure, goodbye, greeting, prompt, transfer
 
@@ -36,16 +35,14 @@ def _spoken(handler):
     """handler's TwiML for a signed call request; 403 for any other; the failure TwiML when it raises."""
     def answer() -> Response:
         started = time.perf_counter()
-        reason = refusal(twilio.call_problem)
-        if reason:
-            log_request(log, "forbidden", started, reason=reason)
-            return forbidden()
+        refusal = refused(log, started, twilio.call_problem)
+        if refusal:
+            return refusal
         rendition = _line().assets.on("voice").content
         try:
             document, fields = handler(rendition)
-        except Exception as exc:  # where it failed, without the message: it may quote what was said
-            log.error("call step failed: %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
-            log_request(log, "error", started)
+        except Exception as exc:  # the caller still hears the hotline's number
+            log_failure(log, "call step failed", exc, started)
             return twiml(failure(rendition))
         log_request(log, "ok", started, **fields)
         return twiml(document)
